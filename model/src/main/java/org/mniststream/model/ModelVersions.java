@@ -1,0 +1,115 @@
+package org.mniststream.model;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import org.mniststream.schemas.EvaluationMetrics;
+import org.mniststream.schemas.InputContract;
+import org.mniststream.schemas.ModelVersion;
+
+/** Creating networks and packaging their parameters as {@link ModelVersion}s. */
+public final class ModelVersions {
+  private ModelVersions() {}
+
+  /**
+   * A new model whose network is initialized with seeded random weights: the same seed gives the
+   * same weights. The caller owns (and closes) the returned model.
+   */
+  public static Model newInitialized(Architecture architecture, InputContract contract, long seed) {
+    Engine engine = Engine.getEngine("PyTorch");
+    engine.setRandomSeed((int) seed);
+    Model model = Model.newInstance(architecture.id(), "PyTorch");
+    try {
+      Block block = architecture.newBlock();
+      model.setBlock(block);
+      block.initialize(
+          model.getNDManager(),
+          DataType.FLOAT32,
+          Architecture.inputShape(
+              1, contract.getChannels(), contract.getHeight(), contract.getWidth()));
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Total number of scalar parameters of an initialized block. */
+  public static long parameterCount(Block block) {
+    return block.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+  }
+
+  /** "DJL x.y.z" of the running DJL. */
+  public static String framework() {
+    return "DJL " + Engine.getDjlVersion();
+  }
+
+  /** "PyTorch x.y.z" of the running engine. */
+  public static String engine() {
+    Engine engine = Engine.getEngine("PyTorch");
+    return engine.getEngineName() + " " + engine.getVersion();
+  }
+
+  /** A complete, unsigned version record for these parameters (SHA-256 computed here). */
+  public static ModelVersion describe(
+      String modelName,
+      long version,
+      Long parentVersion,
+      Architecture architecture,
+      InputContract contract,
+      byte[] parameters,
+      EvaluationMetrics metrics,
+      Map<String, String> trainingConfig,
+      String datasetFingerprint) {
+    return ModelVersion.newBuilder()
+        .setModelName(modelName)
+        .setVersion(version)
+        .setParentVersion(parentVersion)
+        .setCreatedAt(Instant.now())
+        .setFramework(framework())
+        .setEngine(engine())
+        .setArchitecture(architecture.id())
+        .setInputContract(contract)
+        .setParameters(ByteBuffer.wrap(parameters))
+        .setParametersSha256(ModelParameters.sha256Hex(parameters))
+        .setMetrics(metrics)
+        .setTrainingConfig(Map.copyOf(trainingConfig))
+        .setDatasetFingerprint(datasetFingerprint)
+        .build();
+  }
+
+  /** Metrics for a version that was not evaluated (tests, untrained baselines). */
+  public static EvaluationMetrics notEvaluated() {
+    return EvaluationMetrics.newBuilder()
+        .setTestAccuracy(0)
+        .setTestLoss(0)
+        .setTestSize(0)
+        .setPerClassAccuracy(java.util.Collections.nCopies(Architecture.CLASSES, 0.0))
+        .setConfusionMatrix(
+            java.util.Collections.nCopies(Architecture.CLASSES * Architecture.CLASSES, 0))
+        .build();
+  }
+
+  /** An untrained, seeded version: valid in every respect but accuracy (tests, smoke runs). */
+  public static ModelVersion untrained(
+      String modelName, long version, Architecture architecture, long seed) {
+    InputContract contract = InputContracts.scaledToUnit();
+    try (Model model = newInitialized(architecture, contract, seed)) {
+      byte[] parameters = ModelParameters.toBytes(model.getBlock());
+      return describe(
+          modelName,
+          version,
+          null,
+          architecture,
+          contract,
+          parameters,
+          notEvaluated(),
+          Map.of("seed", Long.toString(seed), "trained", "false"),
+          "none");
+    }
+  }
+}

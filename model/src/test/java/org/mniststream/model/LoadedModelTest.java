@@ -1,0 +1,69 @@
+package org.mniststream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.mniststream.schemas.ModelVersion;
+
+class LoadedModelTest {
+
+  @Test
+  void shouldPredictTheSameAfterSerializationRoundTrip() throws Exception {
+    ModelVersion version = ModelVersions.untrained("mnist", 1, Architecture.CNN_V1, 3);
+    byte[] images = new byte[4 * 784];
+    new Random(1).nextBytes(images);
+    try (LoadedModel a = LoadedModel.load(version, Architecture.CNN_V1);
+        LoadedModel b = LoadedModel.load(version, Architecture.CNN_V1)) {
+      float[] input = a.normalizer().normalizeAll(images, 0, 4);
+      float[] pa = a.predict(input, 4);
+      assertThat(pa).hasSize(40);
+      assertThat(b.predict(input, 4)).containsExactly(pa);
+      for (int i = 0; i < 4; i++) {
+        double sum = 0;
+        for (int k = 0; k < 10; k++) {
+          sum += pa[i * 10 + k];
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+      }
+    }
+  }
+
+  @Test
+  void shouldPredictFromAPrefixOfALargerReusedBuffer() throws Exception {
+    ModelVersion version = ModelVersions.untrained("mnist", 1, Architecture.MLP_V1, 3);
+    try (LoadedModel model = LoadedModel.load(version, Architecture.MLP_V1)) {
+      float[] buffer = new float[8 * 784];
+      assertThat(model.predict(buffer, 3)).hasSize(30);
+      assertThatThrownBy(() -> model.predict(buffer, 9))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void shouldFreeNativeMemoryOnlyWhenTheLastBatchReleases() throws Exception {
+    LoadedModel model =
+        LoadedModel.load(
+            ModelVersions.untrained("mnist", 1, Architecture.MLP_V1, 3), Architecture.MLP_V1);
+    assertThat(model.tryAcquire()).isTrue();
+    model.close();
+    model.close(); // idempotent for the owner
+    assertThat(model.isFreed()).isFalse();
+    assertThat(model.predict(new float[784], 1)).hasSize(10);
+    model.release();
+    assertThat(model.isFreed()).isTrue();
+    assertThat(model.tryAcquire()).isFalse();
+  }
+
+  @Test
+  void shouldKeepMetadataWithoutParameterBytes() throws Exception {
+    try (LoadedModel model =
+        LoadedModel.load(
+            ModelVersions.untrained("mnist", 5, Architecture.MLP_V1, 3), Architecture.MLP_V1)) {
+      assertThat(model.version()).isEqualTo(5);
+      assertThat(model.metadata().getParameters().remaining()).isZero();
+      assertThat(model.metadata().getParametersSha256()).hasSize(64);
+    }
+  }
+}
