@@ -1,0 +1,149 @@
+package org.mniststream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+class ContractSerdesTest {
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+  static ImageEvent imageEvent() {
+    return ImageEvent.newBuilder()
+        .setEventId("e-1")
+        .setSource("test")
+        .setEventTime(NOW)
+        .setHeight(28)
+        .setWidth(28)
+        .setEncoding(PixelEncoding.RAW_GRAY8)
+        .setPixels(ByteBuffer.wrap(new byte[784]))
+        .setLabel(7)
+        .setAttributes(Map.of("camera", "3"))
+        .build();
+  }
+
+  @Test
+  void shouldRoundTripEveryContractType() {
+    AvroSerde<ImageEvent> images = ContractSerdes.imageEvent();
+    assertThat(images.decode(images.encode(imageEvent()))).isEqualTo(imageEvent());
+
+    Prediction prediction =
+        Prediction.newBuilder()
+            .setEventId("e-1")
+            .setEventTime(NOW)
+            .setModelName("mnist")
+            .setModelVersion(3)
+            .setPredictedClass(7)
+            .setConfidence(0.9f)
+            .setProbabilities(List.of(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.9f, 0.1f, 0f))
+            .setRoute(Route.CANARY)
+            .setLatencyMicros(1234)
+            .setProcessedAt(NOW)
+            .setLabel(7)
+            .build();
+    AvroSerde<Prediction> predictions = ContractSerdes.prediction();
+    assertThat(predictions.decode(predictions.encode(prediction))).isEqualTo(prediction);
+
+    ModelRollout rollout =
+        ModelRollout.newBuilder()
+            .setModelName("mnist")
+            .setActiveVersion(1L)
+            .setCanaryVersion(2L)
+            .setCanaryPercent(10)
+            .setIssuedAt(NOW)
+            .setIssuedBy("ops")
+            .build();
+    AvroSerde<ModelRollout> rollouts = ContractSerdes.modelRollout();
+    assertThat(rollouts.decode(rollouts.encode(rollout))).isEqualTo(rollout);
+
+    DeadLetter deadLetter =
+        DeadLetter.newBuilder()
+            .setSourceTopic("t")
+            .setPartition(0)
+            .setOffset(42)
+            .setReason(DeadLetterReason.PIXEL_COUNT_MISMATCH)
+            .setMessage("expected 784 pixels, got 3")
+            .setOriginalValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .setFailedAt(NOW)
+            .build();
+    AvroSerde<DeadLetter> deadLetters = ContractSerdes.deadLetter();
+    assertThat(deadLetters.decode(deadLetters.encode(deadLetter))).isEqualTo(deadLetter);
+  }
+
+  @Test
+  void shouldWriteTheSingleObjectHeader() {
+    byte[] bytes = ContractSerdes.imageEvent().encode(imageEvent());
+    assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+    assertThat(bytes[1]).isEqualTo((byte) 0x01);
+  }
+
+  @Test
+  void shouldRejectEmptyValuesWithTheirReason() {
+    assertReason(new byte[0], DeadLetterReason.EMPTY_VALUE);
+    assertReason(null, DeadLetterReason.EMPTY_VALUE);
+  }
+
+  @Test
+  void shouldRejectRandomBytesAsUndecodable() {
+    byte[] random = new byte[200];
+    new Random(42).nextBytes(random);
+    random[0] = 0x11; // not the single-object marker
+    assertReason(random, DeadLetterReason.UNDECODABLE);
+  }
+
+  @Test
+  void shouldRejectTruncatedDataAsUndecodable() {
+    byte[] bytes = ContractSerdes.imageEvent().encode(imageEvent());
+    for (int cut : new int[] {5, 11, 20, bytes.length - 10}) {
+      assertReason(Arrays.copyOf(bytes, cut), DeadLetterReason.UNDECODABLE);
+    }
+  }
+
+  @Test
+  void shouldRejectAnUnknownSchemaFingerprint() {
+    Schema stranger =
+        SchemaBuilder.record("Stranger")
+            .namespace("elsewhere")
+            .fields()
+            .requiredString("x")
+            .endRecord();
+    GenericRecord record = new GenericData.Record(stranger);
+    record.put("x", "hello");
+    byte[] bytes;
+    try {
+      bytes =
+          new BinaryMessageEncoder<GenericRecord>(GenericData.get(), stranger)
+              .encode(record)
+              .array();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    assertReason(bytes, DeadLetterReason.UNKNOWN_SCHEMA);
+  }
+
+  @Test
+  void shouldWorkAsAKafkaSerdeAndPassNullThrough() {
+    AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();
+    byte[] bytes = serde.serializer().serialize("topic", imageEvent());
+    assertThat(serde.deserializer().deserialize("topic", bytes)).isEqualTo(imageEvent());
+    assertThat(serde.serializer().serialize("topic", null)).isNull();
+  }
+
+  private static void assertReason(byte[] bytes, DeadLetterReason reason) {
+    assertThatThrownBy(() -> ContractSerdes.imageEvent().decode(bytes))
+        .isInstanceOfSatisfying(
+            AvroDecodingException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+}
