@@ -1,0 +1,571 @@
+package org.mniststream.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka broker (KRaft combined mode: {@code process.roles=broker,controller}, {@code
+ * node.id=1}) running in a child JVM started from the Kafka jars on this JVM's classpath.
+ *
+ * <p>A child process rather than an in-process {@code KafkaRaftServer}: tests can kill -9 it and
+ * restart it, and its threads, logging and heap stay out of the JVM under test. Its ports are
+ * picked once and kept across {@link #stop()}/{@link #kill()}/{@link #restart()}, so clients that
+ * were connected reconnect by themselves.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
+ *   producerProps.put("bootstrap.servers", broker.bootstrapServers());
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  /** The broker listens on loopback only: nothing outside this machine should reach a test. */
+  public static final String HOST = "127.0.0.1";
+
+  /**
+   * Small heap and serial GC: the broker shares a small machine with the application and the test.
+   * C1 only, because a test broker lives seconds and C2 compiling would steal CPU from the code
+   * under test. The defaults come first, so a {@link Builder#jvmArg} can override them (HotSpot
+   * takes the last occurrence of a flag).
+   */
+  static final List<String> DEFAULT_JVM_ARGS =
+      List.of(
+          "-Xms64m",
+          "-Xmx512m",
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+ExitOnOutOfMemoryError",
+          "-Djava.awt.headless=true");
+
+  static final String LOG_FILE_NAME = "broker.log";
+  static final String SERVER_PROPERTIES_FILE_NAME = "server.properties";
+  static final String KAFKA_LOG_DIR_NAME = "kafka-logs";
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final int LOG_TAIL_LINES = 60;
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+
+  private final Path dataDir;
+  private final boolean temporaryDataDir;
+  private final int port;
+  private final int controllerPort;
+  private final Map<String, String> brokerConfig;
+  private final List<String> jvmArgs;
+  private final Duration startupTimeout;
+  private final Duration stopTimeout;
+  private final boolean gracefulShutdownOnJvmExit;
+  private final String clusterId = Uuid.randomUuid().toString();
+  private final Thread reaper;
+
+  /** Read without the lock by the reaper, which must not block on a thread that called exit. */
+  private volatile Process process;
+
+  private boolean reaperRegistered;
+  private boolean closed;
+
+  private EmbeddedKafkaBroker(Builder b, Path dataDir, boolean temporaryDataDir) {
+    this.dataDir = dataDir;
+    this.temporaryDataDir = temporaryDataDir;
+    int[] free = LocalFiles.freeLoopbackPorts(2);
+    this.port = b.port != 0 ? b.port : free[0];
+    this.controllerPort = b.controllerPort != 0 ? b.controllerPort : free[1];
+    this.brokerConfig =
+        BrokerConfig.properties(
+            HOST, port, controllerPort, dataDir.resolve(KAFKA_LOG_DIR_NAME), b.brokerProperties);
+    List<String> args = new ArrayList<>(DEFAULT_JVM_ARGS);
+    args.addAll(b.jvmArgs);
+    this.jvmArgs = List.copyOf(args);
+    this.startupTimeout = b.startupTimeout;
+    this.stopTimeout = b.stopTimeout;
+    this.gracefulShutdownOnJvmExit = b.gracefulShutdownOnJvmExit;
+    this.reaper = new Thread(this::reapOnJvmExit, "embedded-kafka-reaper-" + port);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the child JVM and returns once the broker answers a {@code describeCluster} on its
+   * client listener.
+   *
+   * @throws IllegalStateException when the broker does not come up within the startup timeout or
+   *     its JVM exits; the message carries the tail of {@link #logFile()}
+   */
+  public synchronized EmbeddedKafkaBroker start() {
+    if (closed) {
+      throw new IllegalStateException("broker was closed");
+    }
+    if (isRunning()) {
+      throw new IllegalStateException("broker already running at " + bootstrapServers());
+    }
+    long startNanos = System.nanoTime();
+    List<String> command = prepareLaunch();
+    Process child;
+    try {
+      child =
+          new ProcessBuilder(command)
+              .directory(dataDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot launch the broker JVM: " + command, e);
+    }
+    process = child;
+    registerReaper();
+    LOG.info(
+        "Starting Kafka broker (pid {}) on {} with data dir {}, log {}",
+        child.pid(),
+        bootstrapServers(),
+        dataDir,
+        logFile());
+    try {
+      awaitReady(child, startNanos);
+    } catch (RuntimeException e) {
+      destroy(child, Duration.ZERO);
+      process = null;
+      throw e;
+    }
+    LOG.info(
+        "Kafka broker ready on {} after {} ms (pid {})",
+        bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        child.pid());
+    return this;
+  }
+
+  /** Graceful stop: SIGTERM, so Kafka flushes and closes its logs; kill -9 after the timeout. */
+  public synchronized void stop() {
+    Process child = process;
+    process = null;
+    if (child == null || !child.isAlive()) {
+      return;
+    }
+    LOG.info("Stopping Kafka broker (pid {}) on {}", child.pid(), bootstrapServers());
+    destroy(child, stopTimeout);
+  }
+
+  /**
+   * Kill -9: no flush, no controlled shutdown, like a crashed machine process. The data already
+   * written to the OS survives, which is what a restart then shows.
+   */
+  public synchronized void kill() {
+    Process child = process;
+    process = null;
+    if (child == null || !child.isAlive()) {
+      return;
+    }
+    LOG.info("Killing Kafka broker (pid {}) on {} with SIGKILL", child.pid(), bootstrapServers());
+    destroy(child, Duration.ZERO);
+  }
+
+  /**
+   * Stops the broker if it runs (gracefully), then starts it again on the same ports and data dir.
+   * After {@link #kill()} this is the recovery from a crash.
+   */
+  public synchronized EmbeddedKafkaBroker restart() {
+    stop();
+    return start();
+  }
+
+  /** Stops the broker and deletes the data dir if it is a temporary one. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stop();
+    if (reaperRegistered) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException jvmShuttingDown) {
+        // The hook is running or about to; it finds the process gone and does nothing.
+      }
+    }
+    if (temporaryDataDir) {
+      LocalFiles.deleteRecursively(dataDir);
+    }
+  }
+
+  public boolean isRunning() {
+    Process child = process;
+    return child != null && child.isAlive();
+  }
+
+  /** {@code 127.0.0.1:<port>}, the same across restarts. */
+  public String bootstrapServers() {
+    return HOST + ":" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int controllerPort() {
+    return controllerPort;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The child JVM's stdout and stderr, appended across restarts. */
+  public Path logFile() {
+    return dataDir.resolve(LOG_FILE_NAME);
+  }
+
+  /** The broker properties the child runs with: defaults plus the builder's overrides. */
+  public Map<String, String> brokerConfig() {
+    return brokerConfig;
+  }
+
+  /** The child's pid while it runs. */
+  public OptionalLong pid() {
+    Process child = process;
+    return child != null && child.isAlive() ? OptionalLong.of(child.pid()) : OptionalLong.empty();
+  }
+
+  /** Blocks until the running child exits; its exit code, or -1 when none runs. */
+  int awaitExit() throws InterruptedException {
+    Process child = process;
+    return child == null ? -1 : child.waitFor();
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedKafkaBroker[" + bootstrapServers() + ", dataDir=" + dataDir + "]";
+  }
+
+  private List<String> prepareLaunch() {
+    Path logbackConfig = dataDir.resolve("broker-logback.xml");
+    Path log4j2Config = dataDir.resolve("broker-log4j2.properties");
+    Path classpathArgs = dataDir.resolve("broker-classpath.args");
+    Path serverProperties = dataDir.resolve(SERVER_PROPERTIES_FILE_NAME);
+    try {
+      Files.createDirectories(dataDir);
+      BrokerConfig.write(brokerConfig, serverProperties);
+      ChildLogging.writeLogbackConfig(logbackConfig);
+      ChildLogging.writeLog4j2Config(log4j2Config);
+      // An @argfile: a full test classpath can outgrow the 128 KiB limit of one argv string.
+      Files.writeString(
+          classpathArgs, "-cp\n" + quoteArgFile(childClasspath()) + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare broker data dir " + dataDir, e);
+    }
+
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-D" + BrokerProcessMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+    // Explicit configs, so a logback-test.xml or log4j2-test on the shared classpath (meant for
+    // the tests) does not decide what the broker logs.
+    command.add("-Dlogback.configurationFile=" + logbackConfig);
+    command.add("-Dlog4j2.configurationFile=" + log4j2Config);
+    command.add("@" + classpathArgs);
+    command.add(BrokerProcessMain.class.getName());
+    command.add(serverProperties.toString());
+    command.add(clusterId);
+
+    String header =
+        String.format(
+            "%n===== %s embedded Kafka broker starting: %s%n",
+            Instant.now(), String.join(" ", command));
+    try {
+      Files.writeString(
+          logFile(),
+          header,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + logFile(), e);
+    }
+    return command;
+  }
+
+  /**
+   * This JVM's classpath. Under surefire/failsafe it may be a single manifest-only jar whose {@code
+   * Class-Path} lists the real entries; the child JVM follows that manifest the same way.
+   */
+  private static String childClasspath() {
+    String cp = System.getProperty("java.class.path", "");
+    if (cp.isBlank()) {
+      throw new IllegalStateException(
+          "java.class.path is empty; the broker JVM needs the Kafka jars of this JVM");
+    }
+    return cp;
+  }
+
+  private static String quoteArgFile(String value) {
+    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private void awaitReady(Process child, long startNanos) {
+    long deadline = startNanos + startupTimeout.toNanos();
+    // First a plain TCP connect: an admin client pointed at a closed port logs a warning per
+    // attempt, which would bury the test output.
+    while (!acceptsConnections()) {
+      checkAlive(child);
+      checkDeadline(deadline, null);
+      sleep(POLL_INTERVAL);
+    }
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-readiness-" + port);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+    props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+    props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+    try (Admin admin = Admin.create(props)) {
+      Exception last = null;
+      while (true) {
+        checkAlive(child);
+        checkDeadline(deadline, last);
+        try {
+          Collection<Node> nodes =
+              admin
+                  .describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                  .nodes()
+                  .get(3, TimeUnit.SECONDS);
+          if (!nodes.isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          last = e;
+          sleep(POLL_INTERVAL);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the broker", e);
+        }
+      }
+    }
+  }
+
+  private boolean acceptsConnections() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(HOST, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void checkAlive(Process child) {
+    if (!child.isAlive()) {
+      throw new IllegalStateException(
+          "Kafka broker JVM (pid "
+              + child.pid()
+              + ") exited with code "
+              + child.exitValue()
+              + " before it was ready; last lines of "
+              + logFile()
+              + ":\n"
+              + LocalFiles.tail(logFile(), LOG_TAIL_LINES));
+    }
+  }
+
+  private void checkDeadline(long deadlineNanos, Exception last) {
+    if (System.nanoTime() - deadlineNanos > 0) {
+      throw new IllegalStateException(
+          "Kafka broker on "
+              + bootstrapServers()
+              + " not ready within "
+              + startupTimeout
+              + (last == null ? "" : " (last error: " + last + ")")
+              + "; last lines of "
+              + logFile()
+              + ":\n"
+              + LocalFiles.tail(logFile(), LOG_TAIL_LINES),
+          last);
+    }
+  }
+
+  private void registerReaper() {
+    if (!reaperRegistered) {
+      Runtime.getRuntime().addShutdownHook(reaper);
+      reaperRegistered = true;
+    }
+  }
+
+  /** Shutdown hook: no broker may outlive the JVM that started it. */
+  private void reapOnJvmExit() {
+    Process child = process;
+    if (child != null && child.isAlive()) {
+      destroy(child, gracefulShutdownOnJvmExit ? stopTimeout : Duration.ZERO);
+    }
+    if (temporaryDataDir && (child == null || !child.isAlive())) {
+      try {
+        LocalFiles.deleteRecursively(dataDir);
+      } catch (UncheckedIOException e) {
+        // Too late to report anywhere useful; a leftover temp dir is harmless.
+      }
+    }
+  }
+
+  /**
+   * SIGTERM and up to {@code grace} to exit, then SIGKILL; {@code Duration.ZERO} means SIGKILL at
+   * once. Waits until the process is gone, so its ports are free on return.
+   */
+  private void destroy(Process child, Duration grace) {
+    try {
+      if (!grace.isZero()) {
+        child.destroy();
+        if (child.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        LOG.warn("Kafka broker (pid {}) still alive after {}, killing it", child.pid(), grace);
+      }
+      child.destroyForcibly();
+      if (!child.waitFor(30, TimeUnit.SECONDS)) {
+        LOG.warn("Kafka broker (pid {}) did not die within 30 s of SIGKILL", child.pid());
+      }
+    } catch (InterruptedException e) {
+      child.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the broker", e);
+    }
+  }
+
+  /** Options of an {@link EmbeddedKafkaBroker}; every one has a working default. */
+  public static final class Builder {
+    private Path dataDir;
+    private int port;
+    private int controllerPort;
+    private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+    private final List<String> jvmArgs = new ArrayList<>();
+    private Duration startupTimeout = Duration.ofSeconds(90);
+    private Duration stopTimeout = Duration.ofSeconds(30);
+    private boolean gracefulShutdownOnJvmExit;
+
+    private Builder() {}
+
+    /**
+     * Keep the broker's data in {@code dir} (created if missing, never deleted), so a later broker
+     * on the same dir resumes its topics. Default: a temporary dir deleted on {@link #close()}.
+     */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /** Client (PLAINTEXT) port; 0, the default, picks a free one. */
+    public Builder port(int port) {
+      this.port = checkPort(port);
+      return this;
+    }
+
+    /** KRaft controller port; 0, the default, picks a free one. */
+    public Builder controllerPort(int port) {
+      this.controllerPort = checkPort(port);
+      return this;
+    }
+
+    /** One broker property, overriding the single-node default of the same name. */
+    public Builder brokerProperty(String name, String value) {
+      brokerProperties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value));
+      return this;
+    }
+
+    /** Broker properties, overriding the single-node defaults of the same names. */
+    public Builder brokerProperties(Map<String, String> properties) {
+      properties.forEach(this::brokerProperty);
+      return this;
+    }
+
+    /** An extra JVM option for the broker's JVM, after the defaults (so {@code -Xmx1g} wins). */
+    public Builder jvmArg(String arg) {
+      jvmArgs.add(Objects.requireNonNull(arg, "arg"));
+      return this;
+    }
+
+    public Builder startupTimeout(Duration timeout) {
+      this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How long {@link #stop()} waits after SIGTERM before it kills. */
+    public Builder stopTimeout(Duration timeout) {
+      this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * When this JVM exits with the broker still running: true stops it gracefully (an operator's
+     * Ctrl-C), false (default) kills it at once (a test run ending should not wait).
+     */
+    public Builder gracefulShutdownOnJvmExit(boolean graceful) {
+      this.gracefulShutdownOnJvmExit = graceful;
+      return this;
+    }
+
+    public EmbeddedKafkaBroker build() {
+      if (port != 0 && port == controllerPort) {
+        throw new IllegalArgumentException("port and controller port must differ: " + port);
+      }
+      if (dataDir != null) {
+        return new EmbeddedKafkaBroker(this, dataDir.toAbsolutePath(), false);
+      }
+      try {
+        return new EmbeddedKafkaBroker(this, Files.createTempDirectory("embedded-kafka-"), true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary data dir", e);
+      }
+    }
+
+    /** {@link #build()} and {@link EmbeddedKafkaBroker#start()}, closing it if start fails. */
+    public EmbeddedKafkaBroker start() {
+      EmbeddedKafkaBroker broker = build();
+      try {
+        return broker.start();
+      } catch (RuntimeException e) {
+        broker.close();
+        throw e;
+      }
+    }
+
+    private static int checkPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("not a port: " + port);
+      }
+      return port;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package org.mniststream.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class KafkaFixtureTest {
+
+  @Test
+  void shouldUseAnExistingClusterWithoutStartingAnything() {
+    Map<String, String> settings = Map.of(KafkaFixture.BOOTSTRAP_VARIABLE, " broker-1:9092 ");
+
+    try (KafkaFixture fixture =
+        KafkaFixture.start(Map.of(), name -> Optional.ofNullable(settings.get(name)), true)) {
+      assertThat(fixture.kind()).isEqualTo("external");
+      assertThat(fixture.bootstrapServers()).isEqualTo("broker-1:9092");
+      assertThat(fixture.supportsRestart()).isFalse();
+      assertThat(fixture.embeddedBroker()).isEmpty();
+      assertThatThrownBy(fixture::restart)
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("embedded");
+      assertThatThrownBy(fixture::kill).isInstanceOf(UnsupportedOperationException.class);
+    }
+  }
+
+  @Test
+  void shouldRejectAnUnknownForcedKind() {
+    Map<String, String> settings = Map.of(KafkaFixture.FIXTURE_VARIABLE, "podman");
+
+    assertThatThrownBy(
+            () ->
+                KafkaFixture.start(Map.of(), name -> Optional.ofNullable(settings.get(name)), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("podman");
+  }
+
+  @Test
+  void shouldRunTheOfficialImageOfTheClientVersion() {
+    assertThat(KafkaFixture.imageName()).isEqualTo("apache/kafka:4.1.1");
+  }
+
+  @Test
+  void shouldNameEnvironmentVariablesTheWayTheApacheImageReadsThem() {
+    assertThat(KafkaFixture.environmentName("message.max.bytes"))
+        .isEqualTo("KAFKA_MESSAGE_MAX_BYTES");
+    assertThat(KafkaFixture.environmentName("some_prop-name.x"))
+        .isEqualTo("KAFKA_SOME__PROP___NAME_X");
+  }
+
+  @Test
+  void shouldGiveTheContainerTheSingleNodeSettingsButNotItsListeners() {
+    assertThat(KafkaFixture.containerDefaults())
+        .containsEntry("message.max.bytes", Integer.toString(BrokerConfig.MAX_MESSAGE_BYTES))
+        .containsEntry("auto.create.topics.enable", "false")
+        .containsEntry("transaction.state.log.min.isr", "1")
+        .doesNotContainKeys("listeners", "advertised.listeners", "node.id", "log.dirs");
+  }
+}
