@@ -82,6 +82,12 @@ final class BrokerConfig {
     props.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
     props.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
 
+    // After a kill -9 the restarted controller still counts the dead incarnation as alive until
+    // its session expires, and rejects the new registration (DUPLICATE_BROKER_REGISTRATION)
+    // meanwhile: with the 9 s default a crash-restart took ~12 s, with 3 s it takes ~5 s.
+    props.put("broker.session.timeout.ms", "3000");
+    props.put("broker.heartbeat.interval.ms", "500");
+
     // Small machine: fewer threads and a smaller cleaner buffer than the production defaults
     // (the 128 MB dedupe buffer alone would take a quarter of the child's heap).
     props.put("num.network.threads", "2");

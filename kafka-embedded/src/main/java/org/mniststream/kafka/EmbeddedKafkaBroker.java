@@ -1,5 +1,6 @@
 package org.mniststream.kafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -82,7 +85,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Duration startupTimeout;
   private final Duration stopTimeout;
   private final boolean gracefulShutdownOnJvmExit;
-  private final String clusterId = Uuid.randomUuid().toString();
+  private final String newClusterId = Uuid.randomUuid().toString();
   private final Thread reaper;
 
   /** Read without the lock by the reaper, which must not block on a thread that called exit. */
@@ -278,7 +281,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       ChildLogging.writeLog4j2Config(log4j2Config);
       // An @argfile: a full test classpath can outgrow the 128 KiB limit of one argv string.
       Files.writeString(
-          classpathArgs, "-cp\n" + quoteArgFile(childClasspath()) + "\n", StandardCharsets.UTF_8);
+          classpathArgs,
+          "-cp\n" + quoteArgFile(childClasspath(System.getProperty("java.class.path"))) + "\n",
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare broker data dir " + dataDir, e);
     }
@@ -294,7 +299,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     command.add("@" + classpathArgs);
     command.add(BrokerProcessMain.class.getName());
     command.add(serverProperties.toString());
-    command.add(clusterId);
+    command.add(clusterId());
 
     String header =
         String.format(
@@ -314,16 +319,46 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * This JVM's classpath. Under surefire/failsafe it may be a single manifest-only jar whose {@code
-   * Class-Path} lists the real entries; the child JVM follows that manifest the same way.
+   * A formatted data dir keeps its cluster id: format --ignore-formatted still checks the id it is
+   * given and fails with "Invalid cluster.id" when it differs.
    */
-  private static String childClasspath() {
-    String cp = System.getProperty("java.class.path", "");
-    if (cp.isBlank()) {
+  private String clusterId() {
+    String logDirs = brokerConfig.get("log.dirs");
+    String metadataDir =
+        brokerConfig.getOrDefault("metadata.log.dir", logDirs.split(",")[0].trim());
+    Path meta = Path.of(metadataDir, "meta.properties");
+    if (Files.isRegularFile(meta)) {
+      String id = BrokerConfig.read(meta).get("cluster.id");
+      if (id != null && !id.isBlank()) {
+        return id;
+      }
+    }
+    return newClusterId;
+  }
+
+  /**
+   * This JVM's classpath, every entry made absolute because the child runs in the data dir ({@code
+   * java -jar target/cli.jar} gives a relative one). Under surefire/failsafe it may be a single
+   * manifest-only jar whose {@code Class-Path} lists the real entries; the child JVM follows that
+   * manifest the same way.
+   */
+  static String childClasspath(String classpath) {
+    if (classpath == null || classpath.isBlank()) {
       throw new IllegalStateException(
           "java.class.path is empty; the broker JVM needs the Kafka jars of this JVM");
     }
-    return cp;
+    return Arrays.stream(classpath.split(File.pathSeparator))
+        .filter(entry -> !entry.isBlank())
+        .map(EmbeddedKafkaBroker::absoluteClasspathEntry)
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private static String absoluteClasspathEntry(String entry) {
+    if (entry.equals("*") || entry.endsWith(File.separator + "*")) {
+      String dir = entry.substring(0, entry.length() - 1);
+      return Path.of(dir.isEmpty() ? "." : dir).toAbsolutePath().normalize() + File.separator + "*";
+    }
+    return Path.of(entry).toAbsolutePath().normalize().toString();
   }
 
   private static String quoteArgFile(String value) {

@@ -101,7 +101,7 @@ public final class KafkaFixture implements AutoCloseable {
       if (shared == null) {
         KafkaFixture fixture = start(Map.of(), KafkaFixture::lookup, false);
         Runtime.getRuntime()
-            .addShutdownHook(new Thread(fixture::closeNow, "kafka-fixture-shared-shutdown"));
+            .addShutdownHook(new Thread(fixture::closeQuietly, "kafka-fixture-shared-shutdown"));
         shared = fixture;
       }
       return shared;
@@ -342,6 +342,15 @@ public final class KafkaFixture implements AutoCloseable {
     }
     if (container != null) {
       container.stop();
+    }
+  }
+
+  /** For the JVM-exit hook: nobody is left to handle an exception there. */
+  private void closeQuietly() {
+    try {
+      closeNow();
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the shared Kafka fixture at JVM exit failed", e);
     }
   }
 

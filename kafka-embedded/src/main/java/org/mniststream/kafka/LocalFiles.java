@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +40,10 @@ final class LocalFiles {
     }
   }
 
-  /** Deletes {@code dir} and everything below it; a missing directory is fine. */
+  /**
+   * Deletes {@code dir} and everything below it; a missing directory is fine, and so is a file that
+   * vanishes meanwhile (close() and the JVM-exit reaper may race to delete the same dir).
+   */
   static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
@@ -47,6 +51,12 @@ final class LocalFiles {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
+      }
+    } catch (NoSuchFileException gone) {
+      // Deleted by someone else while walking: the goal is reached.
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof NoSuchFileException)) {
+        throw e;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);

@@ -10,9 +10,9 @@ import static org.mniststream.kafka.KafkaClients.topicName;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,24 +20,29 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class KafkaFixtureIT {
 
+  /** The JVM-wide fixture, as most ITs of the project use it. */
   private static KafkaFixture kafka;
 
   @BeforeAll
   static void startKafka() {
-    kafka = KafkaFixture.start();
+    kafka = KafkaFixture.shared();
   }
 
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  @Test
+  void shouldHandOutOneSharedFixtureThatSurvivesClose() throws Exception {
+    KafkaFixture again = KafkaFixture.shared();
+    again.close();
+
+    assertThat(again).isSameAs(kafka);
+    assertThat(kafka.kind()).isIn("embedded", "testcontainers", "external");
+    String topic = topicName();
+    kafka.createTopic(topic, 1, Map.of());
+    assertThat(topicNames(kafka)).contains(topic);
   }
 
   @Test
@@ -78,18 +83,25 @@ class KafkaFixtureIT {
   }
 
   @Test
-  void shouldKeepTopicsAcrossRestartWhenTheKindSupportsIt() throws Exception {
-    assumeTrue(kafka.supportsRestart(), "restart needs the embedded broker, this is " + kafka);
-    String topic = topicName();
-    kafka.createTopic(topic, 2, Map.of());
+  void shouldKeepTopicsAcrossKillAndRestartWhenTheKindSupportsIt() throws Exception {
+    // Its own fixture: killing the shared one would disturb the other tests of this JVM.
+    try (KafkaFixture own = KafkaFixture.start()) {
+      assumeTrue(own.supportsRestart(), "restart needs the embedded broker, this is " + own);
+      String topic = topicName();
+      own.createTopic(topic, 2, Map.of());
 
-    kafka.kill();
-    kafka.restart();
+      own.kill();
+      own.restart();
 
+      assertThat(topicNames(own)).contains(topic);
+    }
+  }
+
+  private static Set<String> topicNames(KafkaFixture fixture) throws Exception {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.putAll(fixture.clientProperties());
     try (Admin admin = Admin.create(props)) {
-      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
+      return admin.listTopics().names().get(30, TimeUnit.SECONDS);
     }
   }
 }
