@@ -1,10 +1,14 @@
 package org.mniststream.schemas;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * The names of every topic of the product, read from configuration ({@code topic.images}, ...) with
- * the defaults below. One place, so the trainer, the stream app and the tools agree.
+ * The names of every topic of the product, read from configuration ({@code topics.images}, ...)
+ * with the defaults below. One place, so the trainer, the stream app and the tools agree. The
+ * prefix is {@code topics.}, not {@code topic.}: Kafka Streams reads every {@code topic.*} key as a
+ * setting for the internal topics it creates.
  */
 public record TopicNames(
     String images,
@@ -23,15 +27,37 @@ public record TopicNames(
           "mnist.model-rollouts",
           "mnist.dead-letters");
 
-  /** Reads {@code topic.<role>} properties, falling back to {@link #DEFAULTS}. */
+  public static final String IMAGES = "topics.images";
+  public static final String PREDICTIONS = "topics.predictions";
+  public static final String SHADOW_PREDICTIONS = "topics.predictions.shadow";
+  public static final String MODELS = "topics.models";
+  public static final String ROLLOUTS = "topics.rollouts";
+  public static final String DEAD_LETTERS = "topics.dead-letters";
+
+  /** Every configuration key that names a topic. */
+  public static final List<String> KEYS =
+      List.of(IMAGES, PREDICTIONS, SHADOW_PREDICTIONS, MODELS, ROLLOUTS, DEAD_LETTERS);
+
+  /** Reads the {@link #KEYS} properties, falling back to {@link #DEFAULTS}. */
   public static TopicNames from(Properties props) {
     return new TopicNames(
-        props.getProperty("topic.images", DEFAULTS.images),
-        props.getProperty("topic.predictions", DEFAULTS.predictions),
-        props.getProperty("topic.predictions.shadow", DEFAULTS.shadowPredictions),
-        props.getProperty("topic.models", DEFAULTS.models),
-        props.getProperty("topic.rollouts", DEFAULTS.rollouts),
-        props.getProperty("topic.dead-letters", DEFAULTS.deadLetters));
+        props.getProperty(IMAGES, DEFAULTS.images),
+        props.getProperty(PREDICTIONS, DEFAULTS.predictions),
+        props.getProperty(SHADOW_PREDICTIONS, DEFAULTS.shadowPredictions),
+        props.getProperty(MODELS, DEFAULTS.models),
+        props.getProperty(ROLLOUTS, DEFAULTS.rollouts),
+        props.getProperty(DEAD_LETTERS, DEFAULTS.deadLetters));
+  }
+
+  /** These names as configuration properties, the inverse of {@link #from}. */
+  public Map<String, String> toProperties() {
+    return Map.of(
+        IMAGES, images,
+        PREDICTIONS, predictions,
+        SHADOW_PREDICTIONS, shadowPredictions,
+        MODELS, models,
+        ROLLOUTS, rollouts,
+        DEAD_LETTERS, deadLetters);
   }
 
   /** The record key of a model version on the models topic: sortable, unique per version. */

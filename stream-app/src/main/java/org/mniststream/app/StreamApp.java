@@ -1,0 +1,266 @@
+package org.mniststream.app;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.mniststream.app.config.AppSettings;
+import org.mniststream.app.config.ClientConfigs;
+import org.mniststream.app.config.StreamsConfigFactory;
+import org.mniststream.app.models.ModelBootstrap;
+import org.mniststream.app.models.ModelRegistry;
+import org.mniststream.app.ops.AppMetrics;
+import org.mniststream.app.ops.HttpEndpoints;
+import org.mniststream.app.topology.ClassifierTopology;
+import org.mniststream.app.topology.StreamTopics;
+import org.mniststream.model.EngineTuning;
+import org.mniststream.model.ModelSigning;
+import org.mniststream.model.ModelVerifier;
+import org.mniststream.schemas.TopicNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running classifier: the HTTP endpoint, the model registry, the startup bootstrap and the
+ * Kafka Streams instance, started in that order and closed in reverse.
+ *
+ * <p>{@link #start()} returns once Kafka Streams is started, which is after a model can serve:
+ * until then {@code /ready} answers 503 and no image is consumed.
+ */
+public final class StreamApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+
+  private final Properties config;
+  private final AppSettings settings;
+  private final StreamTopics topics;
+  private final Clock clock = Clock.systemUTC();
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AppMetrics metrics = new AppMetrics(meters);
+  private final ModelRegistry registry;
+  private final HttpEndpoints http;
+  private final ModelBootstrap bootstrap;
+  private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile KafkaStreams streams;
+  private volatile KafkaStreamsMetrics streamsMetrics;
+
+  /** Validates the configuration, loads the trusted keys and opens the HTTP endpoint. */
+  public StreamApp(Properties config) {
+    this.config = config;
+    this.settings = AppSettings.from(config);
+    // Before any model loads: libtorch reads its thread settings on a thread's first op.
+    EngineTuning.apply(streamThreads(config));
+    this.topics = StreamTopics.from(TopicNames.from(config));
+    this.registry =
+        ModelRegistry.withBackgroundLoader(
+            settings.modelName(),
+            new ModelVerifier(trustedKeys(settings.trustedKeys())),
+            metrics,
+            clock);
+    this.bootstrap =
+        new ModelBootstrap(
+            ClientConfigs.consumer(config, "model-bootstrap"),
+            topics.models().name(),
+            topics.rollouts().name(),
+            registry);
+    this.http =
+        HttpEndpoints.start(settings.httpPort(), this::notReadyReason, registry::status, meters);
+  }
+
+  /**
+   * Starts the app and waits for the end: loads config, builds and starts Kafka Streams, installs
+   * the shutdown hook {@code mnist-stream-shutdown} (SIGTERM closes gracefully) and waits on a
+   * latch released by that hook or by Kafka Streams failing.
+   *
+   * @return 0 after a graceful shutdown, 1 when the app failed
+   */
+  public static int runUntilShutdown(Properties config) throws InterruptedException {
+    StreamApp app = new StreamApp(config);
+    CountDownLatch latch = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              app.close();
+              latch.countDown();
+            },
+            "mnist-stream-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    app.terminated().whenComplete((code, e) -> latch.countDown());
+    try {
+      app.start();
+    } catch (InterruptedException e) {
+      LOG.info("Shut down during startup");
+      app.close();
+      removeHook(hook);
+      return 0;
+    } catch (Exception e) {
+      LOG.error("Startup failed", e);
+      app.close();
+      removeHook(hook);
+      return 1;
+    }
+    latch.await();
+    int code = app.terminated().getNow(0);
+    app.close();
+    removeHook(hook);
+    return code;
+  }
+
+  /**
+   * Bootstraps the registry (waiting for a servable model), then builds the topology and starts
+   * Kafka Streams.
+   */
+  public void start() throws Exception {
+    bootstrap.run(settings.modelWaitTimeout());
+    Topology topology = ClassifierTopology.build(topics, registry, clock, settings, metrics);
+    LOG.info("Topology:\n{}", topology.describe());
+    KafkaStreams ks = new KafkaStreams(topology, StreamsConfigFactory.streamsConfig(config));
+    ks.setUncaughtExceptionHandler(
+        e -> {
+          // Processing or production failed beyond a single bad record: stop loudly; the EOS
+          // transaction was aborted, so a restart resumes from the last committed state.
+          LOG.error("Stream thread failed; shutting the app down", e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    ks.setStateListener(
+        (now, before) -> {
+          LOG.info("Kafka Streams {} -> {}", before, now);
+          if (now == KafkaStreams.State.ERROR) {
+            terminated.complete(1);
+          }
+        });
+    synchronized (this) {
+      if (closed.get()) {
+        ks.close(Duration.ZERO);
+        throw new InterruptedException("closed during startup");
+      }
+      streams = ks;
+      streamsMetrics = new KafkaStreamsMetrics(ks);
+      streamsMetrics.bindTo(meters);
+      ks.start();
+    }
+  }
+
+  /** Empty when ready (Kafka Streams running and a model serving), else why not. */
+  public Optional<String> notReadyReason() {
+    KafkaStreams ks = streams;
+    if (!registry.isReady()) {
+      return Optional.of("no version of " + settings.modelName() + " can serve yet");
+    }
+    if (ks == null) {
+      return Optional.of("starting");
+    }
+    if (ks.state() != KafkaStreams.State.RUNNING) {
+      return Optional.of("Kafka Streams is " + ks.state());
+    }
+    return Optional.empty();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  /** Completes with the exit code when Kafka Streams fails (1) or the app is closed (0). */
+  public CompletableFuture<Integer> terminated() {
+    return terminated;
+  }
+
+  /**
+   * Closes Kafka Streams within {@code shutdown.timeout-ms}: it commits the open transaction, in
+   * which the events still waiting for a batch are safe in the pending store's changelog (the next
+   * owner of the task classifies them), then the registry, the meters and the HTTP endpoint.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    bootstrap.stop();
+    KafkaStreams ks;
+    synchronized (this) {
+      ks = streams;
+    }
+    if (ks != null) {
+      LOG.info("Closing Kafka Streams (timeout {})", settings.shutdownTimeout());
+      if (!ks.close(settings.shutdownTimeout())) {
+        LOG.warn("Kafka Streams did not close within {}", settings.shutdownTimeout());
+      }
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    registry.close();
+    http.close();
+    meters.close();
+    terminated.complete(0);
+    LOG.info("Stream app closed");
+  }
+
+  private static List<PublicKey> trustedKeys(List<Path> files) {
+    List<PublicKey> keys = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        keys.add(ModelSigning.readPublicKey(file));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            AppSettings.TRUSTED_KEYS + ": cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    if (keys.isEmpty()) {
+      LOG.warn("No trusted keys configured: unsigned model versions will serve");
+    }
+    return keys;
+  }
+
+  /** The threads that run inference at once: the stream threads. */
+  private static int streamThreads(Properties config) {
+    String value = config.getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1").trim();
+    try {
+      return Math.max(1, Integer.parseInt(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          StreamsConfig.NUM_STREAM_THREADS_CONFIG + " must be an integer, got '" + value + "'");
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down already: the hook runs (or ran) anyway
+    }
+  }
+
+  /** Same as {@code StreamAppCli run}. */
+  public static void main(String[] args) {
+    String[] runArgs = new String[args.length + 1];
+    runArgs[0] = "run";
+    System.arraycopy(args, 0, runArgs, 1, args.length);
+    System.exit(StreamAppCli.execute(runArgs));
+  }
+}

@@ -1,0 +1,355 @@
+package org.mniststream.app;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.mniststream.app.config.AppConfig;
+import org.mniststream.app.config.AppSettings;
+import org.mniststream.app.config.ClientConfigs;
+import org.mniststream.app.models.TopicReader;
+import org.mniststream.schemas.AvroDecodingException;
+import org.mniststream.schemas.AvroSerde;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.ModelRollout;
+import org.mniststream.schemas.ModelVersion;
+import org.mniststream.schemas.TopicNames;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The stream app's command line: {@code run} the classifier, publish a {@code rollout}, list the
+ * {@code models}. Every subcommand reads the layered configuration (defaults, {@code --config}
+ * file, {@code MNIST_*} environment variables, {@code -D}/{@code --set} flags).
+ *
+ * <p>Exit codes: {@value #OK} success; {@value #FAILED} failure at run time (broker unreachable,
+ * the app failed); {@value #USAGE} invalid usage or configuration; {@value #REFUSED} a rollout
+ * names versions that are not on the models topic (use {@code --force} to publish anyway).
+ */
+@Command(
+    name = "stream-app",
+    mixinStandardHelpOptions = true,
+    version = "mnist-stream stream-app 0.1.0",
+    description = "Kafka Streams MNIST classifier with hot-swapped models.",
+    subcommands = {
+      StreamAppCli.Run.class,
+      StreamAppCli.Rollout.class,
+      StreamAppCli.Models.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:failure at run time (broker unreachable, app failed)",
+      "2:invalid usage or configuration",
+      "3:rollout refused: it names versions not on the models topic"
+    })
+public final class StreamAppCli implements Callable<Integer> {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  public static final int REFUSED = 3;
+
+  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Map<String, String> env;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  StreamAppCli(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** Runs the command line and returns its exit code; never calls System.exit. */
+  public static int execute(String... args) {
+    return execute(
+        System.getenv(),
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new StreamAppCli(env));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("Invalid configuration: " + e.getMessage());
+            return USAGE;
+          }
+          commandLine.getErr().println("Failed: " + e);
+          return FAILED;
+        });
+    return cli.execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+
+  /** The configuration options every subcommand takes. */
+  static final class ConfigOptions {
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "Properties file (keys as in the docs; Kafka keys pass through).")
+    Path file;
+
+    @Option(
+        names = "-D",
+        paramLabel = "KEY=VALUE",
+        description = "Set a property (repeatable); wins over the file and MNIST_* variables.")
+    Map<String, String> defines = new LinkedHashMap<>();
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Same as -D.")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    Properties load(Map<String, String> env) {
+      Map<String, String> flags = new LinkedHashMap<>(defines);
+      flags.putAll(sets);
+      return AppConfig.load(Optional.ofNullable(file), env, flags);
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run the classifier until SIGTERM/SIGINT, then close gracefully (commit, leave).",
+        "Waits for a servable model before consuming images; /ready says when."
+      })
+  static final class Run implements Callable<Integer> {
+    @CommandLine.ParentCommand StreamAppCli parent;
+    @Mixin ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+      return StreamApp.runUntilShutdown(config.load(parent.env)) == 0 ? OK : FAILED;
+    }
+  }
+
+  @Command(
+      name = "rollout",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Publish a ModelRollout (key = model name) to the rollouts topic.",
+        "Options not given keep the values of the current rollout."
+      })
+  static final class Rollout implements Callable<Integer> {
+    @CommandLine.ParentCommand StreamAppCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--model", description = "Model name (default: model.name).")
+    String model;
+
+    @Option(names = "--pin", paramLabel = "N", description = "Pin version N as active.")
+    Long pin;
+
+    @Option(names = "--latest", description = "Follow the newest valid version (unpin).")
+    boolean latest;
+
+    @Option(names = "--canary", paramLabel = "N", description = "Canary version N.")
+    Long canary;
+
+    @Option(names = "--percent", paramLabel = "P", description = "Share of keys (0-100).")
+    Integer percent;
+
+    @Option(names = "--clear-canary", description = "Remove the canary.")
+    boolean clearCanary;
+
+    @Option(names = "--shadow", paramLabel = "N", description = "Shadow version N.")
+    Long shadow;
+
+    @Option(names = "--clear-shadow", description = "Remove the shadow.")
+    boolean clearShadow;
+
+    @Option(names = "--reason", description = "Why (kept in the audit trail).")
+    String reason;
+
+    @Option(
+        names = "--issued-by",
+        description = "Who issues it (default: the user name).",
+        defaultValue = "${sys:user.name}")
+    String issuedBy;
+
+    @Option(names = "--force", description = "Publish even if the versions are not on the topic.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      Properties props = config.load(parent.env);
+      TopicNames topics = TopicNames.from(props);
+      String name = model != null ? model : AppSettings.from(props).modelName();
+      RolloutEdit edit =
+          new RolloutEdit(
+              pin == null ? OptionalLong.empty() : OptionalLong.of(pin),
+              latest,
+              canary == null ? OptionalLong.empty() : OptionalLong.of(canary),
+              percent == null ? OptionalInt.empty() : OptionalInt.of(percent),
+              clearCanary,
+              shadow == null ? OptionalLong.empty() : OptionalLong.of(shadow),
+              clearShadow);
+      List<String> problems = edit.problems();
+      if (!problems.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+      }
+      ControlTopics state = ControlTopics.read(props, topics, name);
+      problems = edit.problemsWith(state.rollout());
+      if (!problems.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      List<Long> missing =
+          edit.referencedVersions().stream().filter(v -> !state.versions().containsKey(v)).toList();
+      if (!missing.isEmpty() && !force) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "Refused: versions "
+                    + missing
+                    + " of "
+                    + name
+                    + " are not on "
+                    + topics.models()
+                    + " (use --force to publish anyway)");
+        return REFUSED;
+      }
+      ModelRollout next = edit.applyTo(state.rollout(), name, Instant.now(), issuedBy, reason);
+      byte[] value = ContractSerdes.modelRollout().encode(next);
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(ClientConfigs.producer(props, "rollout-cli"))) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.rollouts(), name.getBytes(StandardCharsets.UTF_8), value))
+            .get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      out.println("Was:       " + RolloutEdit.describe(state.rollout()));
+      out.println("Published: " + RolloutEdit.describe(next));
+      return OK;
+    }
+  }
+
+  @Command(
+      name = "models",
+      mixinStandardHelpOptions = true,
+      description = "List the versions on the models topic with their metrics, and the rollout.")
+  static final class Models implements Callable<Integer> {
+    @CommandLine.ParentCommand StreamAppCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--model", description = "Model name (default: model.name).")
+    String model;
+
+    @Override
+    public Integer call() throws Exception {
+      Properties props = config.load(parent.env);
+      String name = model != null ? model : AppSettings.from(props).modelName();
+      TopicNames topics = TopicNames.from(props);
+      ControlTopics state = ControlTopics.read(props, topics, name);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(
+          "%-8s %-8s %-24s %9s %9s %7s %-16s %s%n",
+          "VERSION", "ARCH", "CREATED", "TEST_ACC", "TEST_LOSS", "N", "SHA256", "SIGNED_BY");
+      for (ModelVersion v : state.versions().values()) {
+        out.printf(
+            "%-8d %-8s %-24s %9.4f %9.4f %7d %-16s %s%n",
+            v.getVersion(),
+            v.getArchitecture(),
+            v.getCreatedAt(),
+            v.getMetrics().getTestAccuracy(),
+            v.getMetrics().getTestLoss(),
+            v.getMetrics().getTestSize(),
+            v.getParametersSha256().substring(0, Math.min(16, v.getParametersSha256().length())),
+            v.getSigningKeyId() == null ? "-" : v.getSigningKeyId());
+      }
+      for (String bad : state.undecodable()) {
+        out.println("undecodable record: " + bad);
+      }
+      out.println(
+          state.versions().size() + " version(s) of " + name + " on " + topics.models() + ".");
+      out.println("Rollout: " + RolloutEdit.describe(state.rollout()));
+      return OK;
+    }
+  }
+
+  /** The versions and rollout of one model, read from the whole control topics. */
+  record ControlTopics(
+      TreeMap<Long, ModelVersion> versions, ModelRollout rollout, List<String> undecodable) {
+
+    static ControlTopics read(Properties props, TopicNames topics, String modelName)
+        throws Exception {
+      AvroSerde<ModelVersion> versionSerde = ContractSerdes.modelVersion();
+      AvroSerde<ModelRollout> rolloutSerde = ContractSerdes.modelRollout();
+      TreeMap<Long, ModelVersion> versions = new TreeMap<>();
+      List<String> undecodable = new ArrayList<>();
+      ModelRollout rollout = null;
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(ClientConfigs.consumer(props, "cli"))) {
+        List<ConsumerRecord<byte[], byte[]>> records =
+            TopicReader.readAll(
+                consumer, List.of(topics.models(), topics.rollouts()), CLIENT_TIMEOUT);
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+          if (r.topic().equals(topics.rollouts())) {
+            if (key.equals(modelName)) {
+              rollout = r.value() == null ? null : decodeRollout(rolloutSerde, r.value());
+            }
+          } else if (r.value() == null) {
+            versions
+                .values()
+                .removeIf(v -> TopicNames.modelKey(modelName, v.getVersion()).equals(key));
+          } else {
+            try {
+              ModelVersion v = versionSerde.decode(r.value());
+              if (v.getModelName().equals(modelName)) {
+                versions.putIfAbsent(v.getVersion(), v);
+              }
+            } catch (AvroDecodingException e) {
+              undecodable.add(key + " (" + e.reason() + ")");
+            }
+          }
+        }
+      }
+      return new ControlTopics(versions, rollout, undecodable);
+    }
+
+    private static ModelRollout decodeRollout(AvroSerde<ModelRollout> serde, byte[] value) {
+      try {
+        return serde.decode(value);
+      } catch (AvroDecodingException e) {
+        return null;
+      }
+    }
+  }
+}

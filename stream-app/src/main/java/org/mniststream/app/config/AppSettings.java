@@ -1,0 +1,118 @@
+package org.mniststream.app.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The stream app's own settings, typed and validated, read from the layered configuration (see
+ * {@link AppConfig}). Everything else in the configuration is Kafka's and passes through untouched.
+ *
+ * @param modelName {@value #MODEL_NAME}: the model family this app serves
+ * @param batchSize {@value #BATCH_SIZE}: most events classified in one forward pass
+ * @param batchMaxWait {@value #BATCH_MAX_WAIT_MS}: longest an event waits for its batch to fill
+ * @param maxImageSide {@value #IMAGE_MAX_SIDE}: images declaring a larger side are dead-lettered
+ * @param httpPort {@value #HTTP_PORT}: port of the operations endpoint; 0 picks a free one
+ * @param trustedKeys {@value #TRUSTED_KEYS}: Ed25519 public key files; empty = unsigned models ok
+ * @param shutdownTimeout {@value #SHUTDOWN_TIMEOUT_MS}: how long a graceful close may take
+ * @param modelWaitTimeout {@value #STARTUP_MODEL_TIMEOUT_MS}: how long startup waits for a model to
+ *     serve before giving up; zero waits forever
+ */
+public record AppSettings(
+    String modelName,
+    int batchSize,
+    Duration batchMaxWait,
+    int maxImageSide,
+    int httpPort,
+    List<Path> trustedKeys,
+    Duration shutdownTimeout,
+    Duration modelWaitTimeout) {
+
+  public static final String MODEL_NAME = "model.name";
+  public static final String BATCH_SIZE = "inference.batch.size";
+  public static final String BATCH_MAX_WAIT_MS = "inference.batch.max-wait-ms";
+  public static final String IMAGE_MAX_SIDE = "image.max-side";
+  public static final String HTTP_PORT = "http.port";
+  public static final String TRUSTED_KEYS = "model.trusted-keys";
+  public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout-ms";
+  public static final String STARTUP_MODEL_TIMEOUT_MS = "startup.model-timeout-ms";
+
+  /** Every app key with its default, in documentation order. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  public AppSettings {
+    require(modelName != null && !modelName.isBlank(), MODEL_NAME + " must not be blank");
+    require(batchSize >= 1, BATCH_SIZE + " must be >= 1, got " + batchSize);
+    require(
+        !batchMaxWait.isNegative() && !batchMaxWait.isZero(),
+        BATCH_MAX_WAIT_MS + " must be >= 1, got " + batchMaxWait.toMillis());
+    require(maxImageSide >= 1, IMAGE_MAX_SIDE + " must be >= 1, got " + maxImageSide);
+    require(httpPort >= 0 && httpPort <= 65535, HTTP_PORT + " must be 0..65535, got " + httpPort);
+    require(!shutdownTimeout.isNegative(), SHUTDOWN_TIMEOUT_MS + " must be >= 0");
+    require(!modelWaitTimeout.isNegative(), STARTUP_MODEL_TIMEOUT_MS + " must be >= 0");
+    trustedKeys = List.copyOf(trustedKeys);
+  }
+
+  /** Reads the app keys; a missing key takes its default, a malformed one is refused by name. */
+  public static AppSettings from(Properties props) {
+    return new AppSettings(
+        get(props, MODEL_NAME).trim(),
+        integer(props, BATCH_SIZE),
+        Duration.ofMillis(longValue(props, BATCH_MAX_WAIT_MS)),
+        integer(props, IMAGE_MAX_SIDE),
+        integer(props, HTTP_PORT),
+        Arrays.stream(get(props, TRUSTED_KEYS).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .map(Path::of)
+            .toList(),
+        Duration.ofMillis(longValue(props, SHUTDOWN_TIMEOUT_MS)),
+        Duration.ofMillis(longValue(props, STARTUP_MODEL_TIMEOUT_MS)));
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put(MODEL_NAME, "mnist");
+    d.put(BATCH_SIZE, "64");
+    d.put(BATCH_MAX_WAIT_MS, "20");
+    d.put(IMAGE_MAX_SIDE, "1024");
+    d.put(HTTP_PORT, "8080");
+    d.put(TRUSTED_KEYS, "");
+    d.put(SHUTDOWN_TIMEOUT_MS, "30000");
+    d.put(STARTUP_MODEL_TIMEOUT_MS, "0");
+    return Collections.unmodifiableMap(d);
+  }
+
+  private static String get(Properties props, String key) {
+    return props.getProperty(key, DEFAULTS.get(key));
+  }
+
+  private static int integer(Properties props, String key) {
+    try {
+      return Integer.parseInt(get(props, key).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          key + " must be an integer, got '" + get(props, key) + "'");
+    }
+  }
+
+  private static long longValue(Properties props, String key) {
+    try {
+      return Long.parseLong(get(props, key).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          key + " must be an integer, got '" + get(props, key) + "'");
+    }
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

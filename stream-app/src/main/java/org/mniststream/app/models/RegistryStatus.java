@@ -1,0 +1,121 @@
+package org.mniststream.app.models;
+
+import java.time.Instant;
+import java.util.List;
+import org.mniststream.schemas.EvaluationMetrics;
+import org.mniststream.schemas.ModelRollout;
+import org.mniststream.schemas.ModelVersion;
+
+/**
+ * What the registry knows and serves, as an immutable snapshot for {@code /model} and logs.
+ *
+ * @param active null while no version serves
+ * @param canary null without a canary
+ * @param shadow null without a shadow
+ * @param rollout the latest rollout for the model, null without one
+ * @param notes where the routing deviates from the rollout, and why
+ * @param lastSwapAt when the routes last changed, null before the first model served
+ * @param versions every valid version known, oldest first
+ * @param refused every refused record, in the order they were refused
+ * @param history the latest route changes, oldest first
+ */
+public record RegistryStatus(
+    String modelName,
+    VersionInfo active,
+    VersionInfo canary,
+    int canaryPercent,
+    VersionInfo shadow,
+    RolloutInfo rollout,
+    List<String> notes,
+    Instant lastSwapAt,
+    List<VersionInfo> versions,
+    List<Refusal> refused,
+    List<Swap> history) {
+
+  public RegistryStatus {
+    notes = List.copyOf(notes);
+    versions = List.copyOf(versions);
+    refused = List.copyOf(refused);
+    history = List.copyOf(history);
+  }
+
+  static RegistryStatus empty(String modelName) {
+    return new RegistryStatus(
+        modelName, null, null, 0, null, null, List.of(), null, List.of(), List.of(), List.of());
+  }
+
+  /** A version's identity and test metrics (never its parameters). */
+  public record VersionInfo(
+      long version,
+      String architecture,
+      String parametersSha256,
+      Instant createdAt,
+      Long parentVersion,
+      String signingKeyId,
+      double testAccuracy,
+      double testLoss,
+      int testSize,
+      Double validationAccuracy,
+      boolean loaded) {
+
+    static VersionInfo of(ModelVersion v, boolean loaded) {
+      EvaluationMetrics m = v.getMetrics();
+      return new VersionInfo(
+          v.getVersion(),
+          v.getArchitecture(),
+          v.getParametersSha256(),
+          v.getCreatedAt(),
+          v.getParentVersion(),
+          v.getSigningKeyId(),
+          m.getTestAccuracy(),
+          m.getTestLoss(),
+          m.getTestSize(),
+          m.getValidationAccuracy(),
+          loaded);
+    }
+  }
+
+  /** The rollout record as received. */
+  public record RolloutInfo(
+      Long activeVersion,
+      Long canaryVersion,
+      int canaryPercent,
+      Long shadowVersion,
+      Instant issuedAt,
+      String issuedBy,
+      String reason) {
+
+    static RolloutInfo of(ModelRollout r) {
+      return r == null
+          ? null
+          : new RolloutInfo(
+              r.getActiveVersion(),
+              r.getCanaryVersion(),
+              r.getCanaryPercent(),
+              r.getShadowVersion(),
+              r.getIssuedAt(),
+              r.getIssuedBy(),
+              r.getReason());
+    }
+  }
+
+  /**
+   * A record of the models topic that will not serve.
+   *
+   * @param key the record key as text
+   * @param version null when the record could not even be decoded
+   * @param reason a {@code ModelRejectedException.Reason}, or a {@code DeadLetterReason} for
+   *     records that do not decode
+   */
+  public record Refusal(String key, Long version, String reason, String message, Instant at) {}
+
+  /** One change of the routes; versions are null where a route was off. */
+  public record Swap(
+      Instant at,
+      Long activeBefore,
+      Long activeAfter,
+      Long canaryAfter,
+      int canaryPercentAfter,
+      Long shadowAfter,
+      String cause) {}
+}

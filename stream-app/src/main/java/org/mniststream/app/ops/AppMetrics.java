@@ -1,0 +1,127 @@
+package org.mniststream.app.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.mniststream.schemas.DeadLetterReason;
+import org.mniststream.schemas.Route;
+
+/**
+ * The app's own meters, by name (Prometheus adds {@code _total}, {@code _seconds}...):
+ *
+ * <ul>
+ *   <li>{@code mnist.events.in}: image events received by the classifier;
+ *   <li>{@code mnist.predictions{route,version}}: predictions emitted (ACTIVE and CANARY on the
+ *       predictions topic, SHADOW on the shadow topic);
+ *   <li>{@code mnist.dead.letters{reason}}: dead letters emitted; with the above, {@code events.in
+ *       = predictions{route!=SHADOW} + dead.letters} once the buffers are flushed;
+ *   <li>{@code mnist.inference.batch.size} and {@code mnist.inference.latency}: events per forward
+ *       pass and time of one forward pass (normalization included), as histograms;
+ *   <li>{@code mnist.event.latency}: receive-to-prediction time of each event (batch wait
+ *       included), as a histogram;
+ *   <li>{@code mnist.model.swaps}, {@code mnist.model.refusals{reason}}, and the gauges {@code
+ *       mnist.model.version{route}} registered by the model registry.
+ * </ul>
+ *
+ * Thread-safe (Micrometer meters are).
+ */
+public final class AppMetrics {
+  private final MeterRegistry registry;
+  private final Counter eventsIn;
+  private final DistributionSummary batchSize;
+  private final Timer inferenceLatency;
+  private final Timer eventLatency;
+  private final Counter swaps;
+
+  public AppMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.eventsIn =
+        Counter.builder("mnist.events.in")
+            .description("Image events received by the classifier")
+            .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("mnist.inference.batch.size")
+            .description("Events classified per forward pass")
+            .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+            .register(registry);
+    this.inferenceLatency =
+        Timer.builder("mnist.inference.latency")
+            .description("Time of one forward pass, normalization included")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    this.eventLatency =
+        Timer.builder("mnist.event.latency")
+            .description("From receiving an event to its prediction, batch wait included")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry);
+    this.swaps =
+        Counter.builder("mnist.model.swaps")
+            .description("Changes of the serving routes (active, canary, shadow)")
+            .register(registry);
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      deadLetterCounter(reason); // every reason shows up at 0, so alerts need no absent() rules
+    }
+  }
+
+  /** Meters that go nowhere, for tests that do not look at them. */
+  public static AppMetrics discarding() {
+    return new AppMetrics(new SimpleMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void eventIn() {
+    eventsIn.increment();
+  }
+
+  public void predictions(Route route, long version, int count) {
+    Counter.builder("mnist.predictions")
+        .description("Predictions emitted, by route and model version")
+        .tag("route", route.name())
+        .tag("version", Long.toString(version))
+        .register(registry)
+        .increment(count);
+  }
+
+  public void deadLetter(DeadLetterReason reason) {
+    deadLetterCounter(reason).increment();
+  }
+
+  public void batch(int size, long nanos) {
+    batchSize.record(size);
+    inferenceLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void eventLatency(long micros) {
+    eventLatency.record(Math.max(0, micros), TimeUnit.MICROSECONDS);
+  }
+
+  public void modelSwap() {
+    swaps.increment();
+  }
+
+  public void modelRefused(String reason) {
+    Counter.builder("mnist.model.refusals")
+        .description("Model versions refused, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  private Counter deadLetterCounter(DeadLetterReason reason) {
+    return Counter.builder("mnist.dead.letters")
+        .description("Dead letters emitted, by reason")
+        .tag("reason", reason.name())
+        .register(registry);
+  }
+}

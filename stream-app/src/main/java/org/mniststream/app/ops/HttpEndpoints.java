@@ -1,0 +1,121 @@
+package org.mniststream.app.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.mniststream.app.models.RegistryStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations endpoint, on the JDK's HTTP server:
+ *
+ * <ul>
+ *   <li>{@code /health}: 200 while the process runs (liveness);
+ *   <li>{@code /ready}: 200 when Kafka Streams runs and a model serves, else 503 with the reason;
+ *   <li>{@code /model}: JSON of the routes, versions, refusals and swap history;
+ *   <li>{@code /metrics}: Prometheus text exposition of every meter.
+ * </ul>
+ */
+public final class HttpEndpoints implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private HttpEndpoints(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+   * Binds {@code port} (0 picks a free one) on every interface.
+   *
+   * @param notReadyReason empty when ready, else why not
+   */
+  public static HttpEndpoints start(
+      int port,
+      Supplier<Optional<String>> notReadyReason,
+      Supplier<RegistryStatus> modelStatus,
+      PrometheusMeterRegistry prometheus) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot bind the HTTP endpoint to port " + port, e);
+    }
+    server.createContext("/health", ex -> respond(ex, 200, "text/plain", "UP\n"));
+    server.createContext(
+        "/ready",
+        ex -> {
+          Optional<String> reason = notReadyReason.get();
+          respond(
+              ex,
+              reason.isEmpty() ? 200 : 503,
+              "text/plain",
+              reason.map(r -> "NOT READY: " + r + "\n").orElse("READY\n"));
+        });
+    server.createContext(
+        "/model",
+        ex ->
+            respond(ex, 200, "application/json", ModelStatusJson.toJson(modelStatus.get()) + "\n"));
+    server.createContext("/metrics", ex -> respond(ex, 200, PROMETHEUS_TEXT, prometheus.scrape()));
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "http-endpoint");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.start();
+    LOG.info(
+        "HTTP endpoint on port {}: /health /ready /model /metrics", server.getAddress().getPort());
+    return new HttpEndpoints(server, executor);
+  }
+
+  /** The bound port (the chosen one when configured with 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private static void respond(HttpExchange ex, int status, String contentType, String body)
+      throws IOException {
+    try (ex) {
+      String method = ex.getRequestMethod();
+      if (!"GET".equals(method) && !"HEAD".equals(method)) {
+        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        ex.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", contentType);
+      ex.getResponseHeaders().set("Cache-Control", "no-store");
+      if ("HEAD".equals(method)) {
+        ex.sendResponseHeaders(status, -1);
+        return;
+      }
+      ex.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+}

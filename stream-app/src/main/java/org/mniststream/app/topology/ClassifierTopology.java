@@ -1,0 +1,143 @@
+package org.mniststream.app.topology;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.mniststream.app.config.AppSettings;
+import org.mniststream.app.models.ModelRegistry;
+import org.mniststream.app.ops.AppMetrics;
+
+/**
+ * The classifier topology. Topics (keys and values as on the wire):
+ *
+ * <ul>
+ *   <li>reads {@code topic.images} ({@code mnist.image-events}): key = bytes of the event key
+ *       (ordering key, usually the event id), value = {@code ImageEvent} (Avro single-object), read
+ *       as raw bytes and decoded in the processor;
+ *   <li>reads {@code topic.models} ({@code mnist.models}) as a global store: key = UTF-8 {@code
+ *       modelName/0000000042}, value = {@code ModelVersion}, raw bytes handed to the registry;
+ *   <li>reads {@code topic.rollouts} ({@code mnist.model-rollouts}) as a global store: key = UTF-8
+ *       model name, value = {@code ModelRollout}, raw bytes handed to the registry;
+ *   <li>writes {@code topic.predictions} ({@code mnist.predictions}): key = the image event's key
+ *       bytes, value = {@code Prediction} with route ACTIVE or CANARY;
+ *   <li>writes {@code topic.predictions.shadow} ({@code mnist.predictions.shadow}): key = the image
+ *       event's key bytes, value = {@code Prediction} with route SHADOW;
+ *   <li>writes {@code topic.dead-letters} ({@code mnist.dead-letters}): key = the original key
+ *       bytes (possibly null), value = {@code DeadLetter};
+ *   <li>writes the changelog of the {@value #PENDING_STORE} store ({@code
+ *       <application.id>-pending-batch-changelog}): key = Long sequence number, value = a pending
+ *       event in this app's private format.
+ * </ul>
+ *
+ * <p>No model is captured here: the classifier asks the registry for the current routes at the
+ * start of every batch.
+ */
+public final class ClassifierTopology {
+  public static final String IMAGES_SOURCE = "image-events";
+  public static final String CLASSIFIER = "classifier";
+  public static final String PREDICTIONS_SINK = "predictions";
+  public static final String SHADOW_SINK = "shadow-predictions";
+  public static final String DEAD_LETTERS_SINK = "dead-letters";
+  public static final String PENDING_STORE = "pending-batch";
+  public static final String MODELS_STORE = "models-global";
+  public static final String ROLLOUTS_STORE = "rollouts-global";
+
+  private ClassifierTopology() {}
+
+  public static Topology build(
+      StreamTopics topics,
+      ModelRegistry registry,
+      Clock clock,
+      AppSettings settings,
+      AppMetrics metrics) {
+    ImageValidator validator = new ImageValidator(settings.maxImageSide());
+    Topology topology = new Topology();
+    topology.addSource(
+        IMAGES_SOURCE,
+        topics.images().keySerde().deserializer(),
+        topics.images().valueSerde().deserializer(),
+        topics.images().name());
+    topology.addProcessor(
+        CLASSIFIER,
+        () ->
+            new ClassifyProcessor(
+                validator, registry, clock, metrics, settings.batchSize(), settings.batchMaxWait()),
+        IMAGES_SOURCE);
+    topology.addStateStore(pendingStore(), CLASSIFIER);
+    topology.addSink(
+        PREDICTIONS_SINK,
+        topics.predictions().name(),
+        topics.predictions().keySerde().serializer(),
+        topics.predictions().valueSerde().serializer(),
+        CLASSIFIER);
+    topology.addSink(
+        SHADOW_SINK,
+        topics.shadowPredictions().name(),
+        topics.shadowPredictions().keySerde().serializer(),
+        topics.shadowPredictions().valueSerde().serializer(),
+        CLASSIFIER);
+    topology.addSink(
+        DEAD_LETTERS_SINK,
+        topics.deadLetters().name(),
+        topics.deadLetters().keySerde().serializer(),
+        topics.deadLetters().valueSerde().serializer(),
+        CLASSIFIER);
+    topology.addGlobalStore(
+        globalStore(MODELS_STORE),
+        "models-source",
+        topics.models().keySerde().deserializer(),
+        topics.models().valueSerde().deserializer(),
+        topics.models().name(),
+        "models-processor",
+        () ->
+            new ControlTopicProcessor(
+                MODELS_STORE, ClassifierTopology::sha256, registry::onModelRecord));
+    topology.addGlobalStore(
+        globalStore(ROLLOUTS_STORE),
+        "rollouts-source",
+        topics.rollouts().keySerde().deserializer(),
+        topics.rollouts().valueSerde().deserializer(),
+        topics.rollouts().name(),
+        "rollouts-processor",
+        () ->
+            new ControlTopicProcessor(
+                ROLLOUTS_STORE, UnaryOperator.identity(), registry::onRolloutRecord));
+    return topology;
+  }
+
+  /**
+   * In memory, logged, uncached. The changelog is what makes the buffer crash-safe: its writes are
+   * part of the EOS transaction that commits the consumed offsets, and it restores the store (which
+   * is small: a batch or so of ~1 KB entries) on restart or on another instance after a rebalance.
+   * No cache, so every put and delete is sent in the transaction of the records it belongs to.
+   */
+  private static StoreBuilder<KeyValueStore<Long, PendingEvent>> pendingStore() {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.Long(), PendingEvent.serde())
+        .withLoggingEnabled(Map.of())
+        .withCachingDisabled();
+  }
+
+  /** Global stores are restored from their source topic, so they must not have a changelog. */
+  private static StoreBuilder<KeyValueStore<byte[], byte[]>> globalStore(String name) {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(name), Serdes.ByteArray(), Serdes.ByteArray())
+        .withLoggingDisabled()
+        .withCachingDisabled();
+  }
+
+  private static byte[] sha256(byte[] value) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

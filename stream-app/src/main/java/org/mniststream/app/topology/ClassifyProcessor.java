@@ -1,0 +1,375 @@
+package org.mniststream.app.topology;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.mniststream.app.models.ModelLease;
+import org.mniststream.app.models.ModelRegistry;
+import org.mniststream.app.models.Routing;
+import org.mniststream.app.ops.AppMetrics;
+import org.mniststream.model.Architecture;
+import org.mniststream.model.InputNormalizer;
+import org.mniststream.model.LoadedModel;
+import org.mniststream.schemas.DeadLetter;
+import org.mniststream.schemas.DeadLetterReason;
+import org.mniststream.schemas.ImageEvent;
+import org.mniststream.schemas.Prediction;
+import org.mniststream.schemas.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates each image event, buffers the valid ones, and classifies the buffer in batches with the
+ * models the registry routes to at the time the batch starts.
+ *
+ * <p>Exactly-once with a buffer: each valid event is written to the changelogged {@link
+ * ClassifierTopology#PENDING_STORE} before {@code process} returns, so the store write and the
+ * consumed offset go into the same EOS transaction. When a batch is classified, its predictions are
+ * forwarded and its store entries deleted, again in one transaction. A crash therefore leaves every
+ * consumed event either still pending in the (restored) store or with its prediction committed,
+ * never both and never neither. {@link #init} rebuilds the in-memory batch from the restored store.
+ *
+ * <p>A batch is classified when the buffer holds {@code inference.batch.size} events, and by a
+ * wall-clock punctuator every {@code inference.batch.max-wait-ms}, so no event waits much longer
+ * than that. Predictions are forwarded in arrival order with the input key and the input record's
+ * timestamp, which keeps order per key.
+ */
+final class ClassifyProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
+
+  private final ImageValidator validator;
+  private final ModelRegistry registry;
+  private final Clock clock;
+  private final AppMetrics metrics;
+  private final int batchSize;
+  private final Duration maxWait;
+  private final ArrayDeque<KeyValue<Long, PendingEvent>> buffer = new ArrayDeque<>();
+  private ProcessorContext<byte[], SpecificRecord> context;
+  private KeyValueStore<Long, PendingEvent> store;
+  private long nextSeq;
+  private boolean waitingForModel;
+
+  ClassifyProcessor(
+      ImageValidator validator,
+      ModelRegistry registry,
+      Clock clock,
+      AppMetrics metrics,
+      int batchSize,
+      Duration maxWait) {
+    this.validator = validator;
+    this.registry = registry;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.batchSize = batchSize;
+    this.maxWait = maxWait;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], SpecificRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(ClassifierTopology.PENDING_STORE);
+    // Long keys serialize big-endian and are never negative, so the store iterates in seq order.
+    try (KeyValueIterator<Long, PendingEvent> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<Long, PendingEvent> entry = it.next();
+        buffer.addLast(entry);
+        nextSeq = entry.key + 1;
+      }
+    }
+    if (!buffer.isEmpty()) {
+      LOG.info(
+          "Task {}: {} pending events restored from the changelog, classifying them first",
+          context.taskId(),
+          buffer.size());
+    }
+    context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    long receivedAtMicros = micros(clock.instant());
+    metrics.eventIn();
+    Source source = Source.of(context.recordMetadata());
+    ImageValidator.Result result;
+    try {
+      result = validator.validate(record.key(), record.value());
+    } catch (RuntimeException e) {
+      LOG.warn("Unexpected failure validating {}; dead-lettering it", source, e);
+      result =
+          new ImageValidator.Invalid(DeadLetterReason.UNKNOWN, "validation failed: " + e, null);
+    }
+    if (result instanceof ImageValidator.Invalid bad) {
+      forwardDeadLetter(
+          record.key(),
+          record.value(),
+          record.timestamp(),
+          source,
+          bad.eventId(),
+          bad.reason(),
+          bad.message());
+      return;
+    }
+    ImageValidator.Valid ok = (ImageValidator.Valid) result;
+    ImageEvent event = ok.event();
+    PendingEvent pending =
+        new PendingEvent(
+            record.key(),
+            event.getEventId(),
+            event.getEventTime().toEpochMilli(),
+            event.getLabel() == null ? -1 : event.getLabel(),
+            receivedAtMicros,
+            record.timestamp(),
+            source.topic(),
+            source.partition(),
+            source.offset(),
+            ok.image().pixels());
+    long seq = nextSeq++;
+    store.put(seq, pending);
+    buffer.addLast(KeyValue.pair(seq, pending));
+    if (buffer.size() >= batchSize) {
+      flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    // Pending events stay in the store: the last commit has them, the next owner classifies them.
+    buffer.clear();
+  }
+
+  /** Classifies every buffered event, batch by batch, while a model can serve. */
+  private void flush() {
+    while (!buffer.isEmpty()) {
+      Optional<ModelLease> lease = registry.acquire();
+      if (lease.isEmpty()) {
+        if (!waitingForModel) {
+          LOG.warn(
+              "Task {}: no model of {} can serve yet; {} events stay pending in the store",
+              context.taskId(),
+              registry.modelName(),
+              buffer.size());
+          waitingForModel = true;
+        }
+        return;
+      }
+      waitingForModel = false;
+      try (ModelLease held = lease.get()) {
+        List<KeyValue<Long, PendingEvent>> batch = new ArrayList<>(batchSize);
+        while (batch.size() < batchSize && !buffer.isEmpty()) {
+          batch.add(buffer.pollFirst());
+        }
+        classify(batch, held.routing());
+      }
+    }
+  }
+
+  private void classify(List<KeyValue<Long, PendingEvent>> batch, Routing routing) {
+    int n = batch.size();
+    Route[] routes = new Route[n];
+    Map<Route, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      routes[i] = routing.routeOf(batch.get(i).value.key());
+      groups.computeIfAbsent(routes[i], r -> new ArrayList<>()).add(i);
+    }
+    float[][] probabilities = new float[n][];
+    groups.forEach((route, indices) -> infer(routing.model(route), batch, indices, probabilities));
+    float[][] shadow = null;
+    if (routing.shadow() != null) {
+      shadow = new float[n][];
+      List<Integer> all = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        all.add(i);
+      }
+      infer(routing.shadow(), batch, all, shadow);
+    }
+    Instant now = clock.instant();
+    long nowMicros = micros(now);
+    int[] served = new int[Route.values().length];
+    int shadowServed = 0;
+    for (int i = 0; i < n; i++) {
+      PendingEvent event = batch.get(i).value;
+      long latency = nowMicros - event.receivedAtMicros();
+      if (probabilities[i] != null) {
+        LoadedModel model = routing.model(routes[i]);
+        context.forward(
+            new Record<byte[], SpecificRecord>(
+                event.key(),
+                prediction(event, model, routes[i], probabilities[i], latency, now),
+                event.timestamp()),
+            ClassifierTopology.PREDICTIONS_SINK);
+        served[routes[i].ordinal()]++;
+        metrics.eventLatency(latency);
+      } else {
+        forwardDeadLetter(
+            event.key(),
+            null,
+            event.timestamp(),
+            new Source(event.sourceTopic(), event.partition(), event.offset()),
+            event.eventId(),
+            DeadLetterReason.INFERENCE_FAILED,
+            "model "
+                + routing.model(routes[i])
+                + " failed to classify the event; the original value is at "
+                + event.sourceTopic()
+                + "-"
+                + event.partition()
+                + "@"
+                + event.offset());
+      }
+      if (shadow != null && shadow[i] != null) {
+        context.forward(
+            new Record<byte[], SpecificRecord>(
+                event.key(),
+                prediction(event, routing.shadow(), Route.SHADOW, shadow[i], latency, now),
+                event.timestamp()),
+            ClassifierTopology.SHADOW_SINK);
+        shadowServed++;
+      }
+      store.delete(batch.get(i).key);
+    }
+    for (Route route : List.of(Route.ACTIVE, Route.CANARY)) {
+      if (served[route.ordinal()] > 0) {
+        metrics.predictions(route, routing.model(route).version(), served[route.ordinal()]);
+      }
+    }
+    if (shadowServed > 0) {
+      metrics.predictions(Route.SHADOW, routing.shadow().version(), shadowServed);
+    }
+  }
+
+  /**
+   * Normalizes the images of {@code indices} with the model's own input contract and classifies
+   * them in one forward pass; on failure, one by one, so one bad input cannot fail its neighbours.
+   * Leaves {@code out[i]} null for an event that cannot be classified.
+   */
+  private void infer(
+      LoadedModel model,
+      List<KeyValue<Long, PendingEvent>> batch,
+      List<Integer> indices,
+      float[][] out) {
+    InputNormalizer normalizer = model.normalizer();
+    int pixels = normalizer.pixelsPerImage();
+    int count = indices.size();
+    long start = System.nanoTime();
+    float[] input = new float[count * pixels];
+    for (int k = 0; k < count; k++) {
+      byte[] image = batch.get(indices.get(k)).value.pixels();
+      if (image.length != pixels) {
+        throw new IllegalStateException(
+            model + " expects " + pixels + " pixels, pending events have " + image.length);
+      }
+      normalizer.normalize(image, 0, input, k * pixels);
+    }
+    try {
+      float[] probabilities = model.predict(input, count);
+      for (int k = 0; k < count; k++) {
+        out[indices.get(k)] =
+            Arrays.copyOfRange(
+                probabilities, k * Architecture.CLASSES, (k + 1) * Architecture.CLASSES);
+      }
+      metrics.batch(count, System.nanoTime() - start);
+    } catch (RuntimeException e) {
+      LOG.warn("Forward pass of {} events on {} failed; retrying one by one", count, model, e);
+      for (int k = 0; k < count; k++) {
+        try {
+          out[indices.get(k)] =
+              model.predict(Arrays.copyOfRange(input, k * pixels, (k + 1) * pixels), 1);
+        } catch (RuntimeException single) {
+          LOG.warn("{} cannot classify event {}", model, batch.get(indices.get(k)).value.eventId());
+        }
+      }
+    }
+  }
+
+  private static Prediction prediction(
+      PendingEvent event,
+      LoadedModel model,
+      Route route,
+      float[] probabilities,
+      long latencyMicros,
+      Instant now) {
+    int best = 0;
+    List<Float> list = new ArrayList<>(probabilities.length);
+    for (int k = 0; k < probabilities.length; k++) {
+      list.add(probabilities[k]);
+      if (probabilities[k] > probabilities[best]) {
+        best = k;
+      }
+    }
+    return Prediction.newBuilder()
+        .setEventId(event.eventId())
+        .setEventTime(Instant.ofEpochMilli(event.eventTime()))
+        .setModelName(model.name())
+        .setModelVersion(model.version())
+        .setPredictedClass(best)
+        .setConfidence(probabilities[best])
+        .setProbabilities(list)
+        .setRoute(route)
+        .setLatencyMicros(Math.max(0, latencyMicros))
+        .setProcessedAt(now)
+        .setLabel(event.labelOrNull())
+        .build();
+  }
+
+  private void forwardDeadLetter(
+      byte[] key,
+      byte[] value,
+      long timestamp,
+      Source source,
+      String eventId,
+      DeadLetterReason reason,
+      String message) {
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setSourceTopic(source.topic())
+            .setPartition(source.partition())
+            .setOffset(source.offset())
+            .setEventId(eventId)
+            .setReason(reason)
+            .setMessage(message)
+            .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
+            .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
+            .setFailedAt(clock.instant())
+            .build();
+    context.forward(
+        new Record<byte[], SpecificRecord>(key, letter, timestamp),
+        ClassifierTopology.DEAD_LETTERS_SINK);
+    metrics.deadLetter(reason);
+    LOG.debug("Dead letter for {} ({}): {}", source, reason, message);
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  /** Where a record came from; unknown coordinates are "" and -1. */
+  private record Source(String topic, int partition, long offset) {
+    static Source of(Optional<RecordMetadata> metadata) {
+      return metadata
+          .map(m -> new Source(m.topic(), m.partition(), m.offset()))
+          .orElse(new Source("", -1, -1));
+    }
+
+    @Override
+    public String toString() {
+      return topic + "-" + partition + "@" + offset;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package org.mniststream.app.topology;
+
+import java.nio.ByteBuffer;
+import org.mniststream.model.image.GrayImage;
+import org.mniststream.model.image.ImageDecodeException;
+import org.mniststream.model.image.MnistFitter;
+import org.mniststream.model.image.PngImages;
+import org.mniststream.schemas.AvroDecodingException;
+import org.mniststream.schemas.AvroSerde;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.DeadLetterReason;
+import org.mniststream.schemas.ImageEvent;
+
+/**
+ * Decides whether a raw image-event record can be classified, and if so brings its image to the
+ * model input size. Every way a record can be unusable maps to exactly one {@link
+ * DeadLetterReason}; nothing here throws for bad input. Thread-safe.
+ */
+public final class ImageValidator {
+  /** Side of every servable input contract (see {@code InputContracts.problems}). */
+  public static final int INPUT_SIDE = 28;
+
+  private final AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();
+  private final int maxSide;
+
+  public ImageValidator(int maxSide) {
+    this.maxSide = maxSide;
+  }
+
+  /** The outcome for one record. */
+  public sealed interface Result permits Valid, Invalid {}
+
+  /** A classifiable event and its image at {@value #INPUT_SIDE}x{@value #INPUT_SIDE}. */
+  public record Valid(ImageEvent event, GrayImage image) implements Result {}
+
+  /** An unusable record; {@code eventId} is null when the value could not be decoded. */
+  public record Invalid(DeadLetterReason reason, String message, String eventId)
+      implements Result {}
+
+  public Result validate(byte[] key, byte[] value) {
+    ImageEvent event;
+    try {
+      event = serde.decode(value);
+    } catch (AvroDecodingException e) {
+      return new Invalid(e.reason(), e.getMessage(), null);
+    }
+    String id = event.getEventId();
+    if (key == null || key.length == 0) {
+      return new Invalid(
+          DeadLetterReason.MISSING_KEY,
+          "record has no key: per-key order and canary routing need one",
+          id);
+    }
+    int h = event.getHeight();
+    int w = event.getWidth();
+    if (h <= 0 || w <= 0) {
+      return new Invalid(
+          DeadLetterReason.INVALID_DIMENSIONS,
+          "declared dimensions must be positive, got " + w + "x" + h + " (width x height)",
+          id);
+    }
+    if (h > maxSide || w > maxSide) {
+      return new Invalid(
+          DeadLetterReason.IMAGE_TOO_LARGE,
+          "declared " + w + "x" + h + " is over the limit of " + maxSide + " pixels per side",
+          id);
+    }
+    Integer label = event.getLabel();
+    if (label != null && (label < 0 || label > 9)) {
+      return new Invalid(
+          DeadLetterReason.INVALID_LABEL, "label must be a digit 0-9, got " + label, id);
+    }
+    byte[] pixels = bytes(event.getPixels());
+    GrayImage image;
+    switch (event.getEncoding()) {
+      case RAW_GRAY8 -> {
+        long expected = (long) h * w;
+        if (pixels.length != expected) {
+          return new Invalid(
+              DeadLetterReason.PIXEL_COUNT_MISMATCH,
+              "RAW_GRAY8 "
+                  + w
+                  + "x"
+                  + h
+                  + " needs "
+                  + expected
+                  + " pixel bytes, got "
+                  + pixels.length,
+              id);
+        }
+        image = new GrayImage(w, h, pixels);
+      }
+      case PNG -> {
+        try {
+          image = PngImages.decode(pixels, w, h, maxSide);
+        } catch (ImageDecodeException e) {
+          return new Invalid(reasonOf(e.kind()), e.getMessage(), id);
+        }
+      }
+      default -> {
+        return new Invalid(
+            DeadLetterReason.UNKNOWN_ENCODING,
+            "encoding " + event.getEncoding() + " is not one this app decodes (RAW_GRAY8, PNG)",
+            id);
+      }
+    }
+    return new Valid(event, MnistFitter.fit(image, INPUT_SIDE, INPUT_SIDE));
+  }
+
+  private static DeadLetterReason reasonOf(ImageDecodeException.Kind kind) {
+    return switch (kind) {
+      case PNG_DECODE_FAILED -> DeadLetterReason.PNG_DECODE_FAILED;
+      case INVALID_DIMENSIONS -> DeadLetterReason.INVALID_DIMENSIONS;
+      case IMAGE_TOO_LARGE -> DeadLetterReason.IMAGE_TOO_LARGE;
+    };
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+}

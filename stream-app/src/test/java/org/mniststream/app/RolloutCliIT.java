@@ -1,0 +1,123 @@
+package org.mniststream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mniststream.app.config.AppConfig;
+import org.mniststream.app.testing.KafkaIt;
+import org.mniststream.app.testing.TestEvents;
+import org.mniststream.app.testing.TestModels;
+import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.ModelRollout;
+import org.mniststream.schemas.Prediction;
+
+/**
+ * The operator's path on a real broker: {@code models}, then {@code rollout}s a running app obeys.
+ */
+class RolloutCliIT {
+  private static final Duration AWAIT = Duration.ofSeconds(60);
+  private KafkaIt kafka;
+  private StreamApp app;
+  private StringWriter out;
+  private StringWriter err;
+
+  @BeforeEach
+  void startAppWithTwoVersions() throws Exception {
+    kafka = new KafkaIt(KafkaFixture.shared(), 1);
+    kafka.send(kafka.topics.models(), TestModels.key(1), TestModels.mlp(1));
+    kafka.send(kafka.topics.models(), TestModels.key(2), TestModels.mlp(2));
+    Map<String, String> flags =
+        new HashMap<>(kafka.appConfig(Files.createTempDirectory("rollout-it")));
+    flags.put("http.port", "0");
+    app = new StreamApp(AppConfig.load(Optional.empty(), Map.of(), flags));
+    app.start();
+  }
+
+  @AfterEach
+  void stopApp() {
+    app.close();
+  }
+
+  @Test
+  void shouldListVersionsAndRollBackARunningAppByTopic() throws Exception {
+    assertThat(app.registry().routing().active().version()).isEqualTo(2);
+
+    assertThat(cli("models")).isEqualTo(StreamAppCli.OK);
+    assertThat(out.toString())
+        .contains("2 version(s) of mnist")
+        .contains("mlp-v1")
+        .contains("Rollout: none");
+
+    assertThat(cli("rollout", "--pin", "9")).isEqualTo(StreamAppCli.REFUSED);
+    assertThat(err.toString()).contains("[9]");
+    assertThat(cli("rollout", "--percent", "10")).isEqualTo(StreamAppCli.USAGE);
+
+    assertThat(cli("rollout", "--pin", "1", "--reason", "rollback", "--issued-by", "ops"))
+        .isEqualTo(StreamAppCli.OK);
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(() -> assertThat(app.registry().routing().active().version()).isEqualTo(1));
+    kafka.send(
+        kafka.topics.images(),
+        TestEvents.key("k"),
+        TestEvents.encode(TestEvents.raw28("after-rollback", null)));
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kafka.readCommitted(
+                            kafka.topics.predictions(), ContractSerdes.prediction()))
+                    .extracting(Prediction::getEventId, Prediction::getModelVersion)
+                    .containsExactly(tuple("after-rollback", 1L)));
+
+    assertThat(cli("rollout", "--canary", "2", "--percent", "25")).isEqualTo(StreamAppCli.OK);
+    assertThat(cli("rollout", "--percent", "40")).isEqualTo(StreamAppCli.OK);
+    List<ModelRollout> rollouts =
+        kafka.readCommitted(kafka.topics.rollouts(), ContractSerdes.modelRollout());
+    ModelRollout last = rollouts.get(rollouts.size() - 1);
+    assertThat(last.getActiveVersion()).isEqualTo(1L);
+    assertThat(last.getCanaryVersion()).isEqualTo(2L);
+    assertThat(last.getCanaryPercent()).isEqualTo(40);
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(app.registry().status().canary().version()).isEqualTo(2);
+              assertThat(app.registry().status().canaryPercent()).isEqualTo(40);
+            });
+  }
+
+  private int cli(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    kafka
+        .appConfig(Path.of("unused"))
+        .forEach(
+            (k, v) -> {
+              all.add("-D");
+              all.add(k + "=" + v);
+            });
+    return StreamAppCli.execute(
+        Map.of(),
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        all.toArray(String[]::new));
+  }
+}

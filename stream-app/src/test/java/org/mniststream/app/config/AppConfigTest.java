@@ -1,0 +1,128 @@
+package org.mniststream.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldLayerDefaultsFileEnvironmentAndFlagsWithTheLaterWinning() throws Exception {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(
+        file,
+        "bootstrap.servers=file:9092\ninference.batch.size=8\nmodel.name=from-file\n"
+            + "security.protocol=SASL_SSL\n");
+    Map<String, String> env =
+        Map.of(
+            "MNIST_BOOTSTRAP_SERVERS", "env:9092",
+            "MNIST_INFERENCE_BATCH_SIZE", "16",
+            "PATH", "/usr/bin");
+    Map<String, String> flags = Map.of("inference.batch.size", "32");
+
+    Properties props = AppConfig.load(Optional.of(file), env, flags);
+
+    assertThat(props.getProperty("bootstrap.servers")).isEqualTo("env:9092");
+    assertThat(props.getProperty("inference.batch.size")).isEqualTo("32");
+    assertThat(props.getProperty("model.name")).isEqualTo("from-file");
+    assertThat(props.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+    assertThat(props.getProperty("http.port")).isEqualTo("8080");
+    assertThat(props.stringPropertyNames()).doesNotContain("path");
+  }
+
+  @Test
+  void shouldMapEnvironmentVariablesToKnownKeysWithDashes() {
+    Properties props =
+        AppConfig.fromEnvironment(
+            Map.of(
+                "MNIST_INFERENCE_BATCH_MAX_WAIT_MS", "5",
+                "MNIST_TOPICS_DEAD_LETTERS", "dlq",
+                "MNIST_MODEL_TRUSTED_KEYS", "/k.pub",
+                "MNIST_PROCESSING_GUARANTEE", "at_least_once",
+                "MNIST_SOME_CUSTOM_THING", "x"));
+
+    assertThat(props)
+        .containsEntry("inference.batch.max-wait-ms", "5")
+        .containsEntry("topics.dead-letters", "dlq")
+        .containsEntry("model.trusted-keys", "/k.pub")
+        .containsEntry("processing.guarantee", "at_least_once")
+        .containsEntry("some.custom.thing", "x");
+  }
+
+  @Test
+  void shouldReadTypedSettingsWithDefaults() {
+    AppSettings s = AppSettings.from(AppConfig.load(Optional.empty(), Map.of(), Map.of()));
+
+    assertThat(s.modelName()).isEqualTo("mnist");
+    assertThat(s.batchSize()).isEqualTo(64);
+    assertThat(s.batchMaxWait()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.maxImageSide()).isEqualTo(1024);
+    assertThat(s.httpPort()).isEqualTo(8080);
+    assertThat(s.trustedKeys()).isEmpty();
+    assertThat(s.modelWaitTimeout()).isZero();
+  }
+
+  @Test
+  void shouldSplitTrustedKeyPaths() {
+    Properties props = new Properties();
+    props.setProperty("model.trusted-keys", " /a.pub, /b.pub ,");
+
+    assertThat(AppSettings.from(props).trustedKeys())
+        .containsExactly(Path.of("/a.pub"), Path.of("/b.pub"));
+  }
+
+  @Test
+  void shouldRefuseMalformedSettingsByName() {
+    Properties notANumber = new Properties();
+    notANumber.setProperty("inference.batch.size", "many");
+    Properties zero = new Properties();
+    zero.setProperty("inference.batch.max-wait-ms", "0");
+
+    assertThatThrownBy(() -> AppSettings.from(notANumber))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("inference.batch.size");
+    assertThatThrownBy(() -> AppSettings.from(zero))
+        .hasMessageContaining("inference.batch.max-wait-ms");
+  }
+
+  @Test
+  void shouldRefuseAMissingConfigFile() {
+    assertThatThrownBy(() -> AppConfig.load(Optional.of(dir.resolve("nope")), Map.of(), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope");
+  }
+
+  @Test
+  void shouldGiveClientsOnlyTheirKeysAndReadCommitted() {
+    Properties config = new Properties();
+    config.setProperty("bootstrap.servers", "b:1");
+    config.setProperty("security.protocol", "SSL");
+    config.setProperty("inference.batch.size", "3");
+    config.setProperty("consumer.max.poll.records", "7");
+
+    Properties consumer = ClientConfigs.consumer(config, "t");
+    Properties producer = ClientConfigs.producer(config, "t");
+
+    assertThat(consumer)
+        .containsEntry("bootstrap.servers", "b:1")
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("max.poll.records", "7")
+        .doesNotContainKey("inference.batch.size");
+    assertThat(producer)
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("acks", "all")
+        .doesNotContainKey("max.poll.records");
+    assertThat(List.of(consumer, producer)).allMatch(p -> !p.containsKey("group.id"));
+  }
+}

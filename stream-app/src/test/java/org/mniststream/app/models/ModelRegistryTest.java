@@ -1,0 +1,157 @@
+package org.mniststream.app.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
+
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mniststream.app.ops.AppMetrics;
+import org.mniststream.app.testing.TestEvents;
+import org.mniststream.app.testing.TestModels;
+import org.mniststream.model.LoadedModel;
+import org.mniststream.model.ModelSigning;
+import org.mniststream.model.ModelVerifier;
+import org.mniststream.schemas.ModelVersion;
+
+class ModelRegistryTest {
+  private ModelRegistry registry;
+
+  @AfterEach
+  void close() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private ModelRegistry synchronous() {
+    registry =
+        ModelRegistry.synchronous(
+            TestModels.NAME,
+            new ModelVerifier(List.of()),
+            AppMetrics.discarding(),
+            Clock.systemUTC());
+    return registry;
+  }
+
+  @Test
+  void shouldNotServeBeforeAnyVersion() {
+    synchronous();
+
+    assertThat(registry.isReady()).isFalse();
+    assertThat(registry.acquire()).isEmpty();
+  }
+
+  @Test
+  void shouldFreeTheRetiredModelOnlyWhenItsLastBatchReleasesIt() {
+    synchronous();
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    ModelLease batchOnV1 = registry.acquire().orElseThrow();
+    LoadedModel v1 = batchOnV1.routing().active();
+
+    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+
+    assertThat(registry.routing().active().version()).isEqualTo(2);
+    assertThat(v1.isFreed()).as("a running batch still uses v1").isFalse();
+    batchOnV1.close();
+    assertThat(v1.isFreed()).isTrue();
+  }
+
+  @Test
+  void shouldLoadAClosedVersionAgainWhenARolloutPinsIt() {
+    synchronous();
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    LoadedModel firstV1 = registry.routing().active();
+    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    assertThat(firstV1.isFreed()).isTrue();
+
+    registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(registry.routing().active().isFreed()).isFalse();
+  }
+
+  @Test
+  void shouldClearTheRolloutOnATombstone() {
+    synchronous();
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
+
+    registry.onRolloutRecord(TestEvents.key("mnist"), null);
+
+    assertThat(registry.routing().active().version()).isEqualTo(2);
+    assertThat(registry.status().rollout()).isNull();
+  }
+
+  @Test
+  void shouldStopServingAWithdrawnVersion() {
+    synchronous();
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+
+    registry.onModelRecord(TestModels.key(2), null);
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldIgnoreOtherModelsAndListUndecodableRecordsAsRefused() {
+    synchronous();
+    ModelVersion other = TestModels.decode(TestModels.mlp(1));
+    other.setModelName("fashion");
+
+    registry.onModelRecord("fashion/0000000001".getBytes(), TestModels.encode(other));
+    registry.onModelRecord("mnist/0000000002".getBytes(), "garbage".getBytes());
+
+    assertThat(registry.isReady()).isFalse();
+    assertThat(registry.status().refused())
+        .extracting(RegistryStatus.Refusal::key, RegistryStatus.Refusal::reason)
+        .containsExactly(tuple("mnist/0000000002", "UNDECODABLE"));
+  }
+
+  @Test
+  void shouldRefuseUnsignedVersionsWhenKeysAreTrustedAndServeSignedOnes() {
+    KeyPair keys = ModelSigning.generateKeyPair();
+    registry =
+        ModelRegistry.synchronous(
+            TestModels.NAME,
+            new ModelVerifier(List.of(keys.getPublic())),
+            AppMetrics.discarding(),
+            Clock.systemUTC());
+    ModelVersion signed = TestModels.decode(TestModels.mlp(2));
+    ModelSigning.sign(signed, keys);
+
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModels.key(2), TestModels.encode(signed));
+
+    assertThat(registry.routing().active().version()).isEqualTo(2);
+    assertThat(registry.status().refused())
+        .extracting(RegistryStatus.Refusal::version, RegistryStatus.Refusal::reason)
+        .containsExactly(tuple(1L, "UNSIGNED"));
+  }
+
+  @Test
+  void shouldLoadOffTheCallingThreadAndReportWhenIdle() throws Exception {
+    registry =
+        ModelRegistry.withBackgroundLoader(
+            TestModels.NAME,
+            new ModelVerifier(List.of()),
+            AppMetrics.discarding(),
+            Clock.systemUTC());
+
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1)); // again: ignored
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(registry.isReady()).isTrue());
+    assertThat(registry.awaitIdle(Duration.ofSeconds(30))).isTrue();
+    assertThat(registry.status().active().version()).isEqualTo(1);
+    assertThat(registry.status().history()).hasSize(1);
+  }
+}

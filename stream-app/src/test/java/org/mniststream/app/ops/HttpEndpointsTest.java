@@ -1,0 +1,102 @@
+package org.mniststream.app.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mniststream.app.models.RegistryStatus;
+import org.mniststream.schemas.DeadLetterReason;
+
+class HttpEndpointsTest {
+  private final PrometheusMeterRegistry prometheus =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicReference<Optional<String>> notReady =
+      new AtomicReference<>(Optional.of("no version of mnist can serve yet"));
+  private final HttpClient client = HttpClient.newHttpClient();
+  private HttpEndpoints http;
+
+  @BeforeEach
+  void start() {
+    RegistryStatus status =
+        new RegistryStatus(
+            "mnist", null, null, 0, null, null, List.of(), null, List.of(), List.of(), List.of());
+    http = HttpEndpoints.start(0, notReady::get, () -> status, prometheus);
+  }
+
+  @AfterEach
+  void stop() {
+    http.close();
+    prometheus.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldBindAnEphemeralPortAndAnswerLiveness() throws Exception {
+    assertThat(http.port()).isPositive();
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldAnswer503UntilReadyThen200() throws Exception {
+    HttpResponse<String> before = get("/ready");
+    notReady.set(Optional.empty());
+    HttpResponse<String> after = get("/ready");
+
+    assertThat(before.statusCode()).isEqualTo(503);
+    assertThat(before.body()).contains("no version of mnist");
+    assertThat(after.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldServeTheModelStatusAsJson() throws Exception {
+    HttpResponse<String> response = get("/model");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.body()).startsWith("{\"modelName\":\"mnist\",\"ready\":false");
+  }
+
+  @Test
+  void shouldExposeTheAppMetersInPrometheusText() throws Exception {
+    AppMetrics metrics = new AppMetrics(prometheus);
+    metrics.eventIn();
+    metrics.deadLetter(DeadLetterReason.MISSING_KEY);
+    metrics.batch(8, 2_000_000);
+
+    String body = get("/metrics").body();
+
+    assertThat(body)
+        .contains("mnist_events_in_total 1.0")
+        .contains("mnist_dead_letters_total{reason=\"MISSING_KEY\"} 1.0")
+        .contains("mnist_dead_letters_total{reason=\"EMPTY_VALUE\"} 0.0")
+        .contains("mnist_inference_batch_size_bucket")
+        .contains("mnist_inference_latency_seconds_bucket");
+  }
+
+  @Test
+  void shouldRefuseOtherMethods() throws Exception {
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/ready"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(405);
+  }
+}

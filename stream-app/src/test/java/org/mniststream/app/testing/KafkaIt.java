@@ -1,0 +1,137 @@
+package org.mniststream.app.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.mniststream.app.models.TopicReader;
+import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.schemas.TopicNames;
+
+/** Topics and plain clients for the ITs, on the shared real broker. */
+public final class KafkaIt {
+  private final KafkaFixture kafka;
+  public final String runId = UUID.randomUUID().toString().substring(0, 8);
+  public final TopicNames topics;
+  public final String applicationId;
+
+  public KafkaIt(KafkaFixture kafka, int imagePartitions) {
+    this.kafka = kafka;
+    String prefix = "it-" + runId + ".";
+    this.topics =
+        new TopicNames(
+            prefix + "images",
+            prefix + "predictions",
+            prefix + "predictions.shadow",
+            prefix + "models",
+            prefix + "rollouts",
+            prefix + "dead-letters");
+    this.applicationId = "it-app-" + runId;
+    kafka.createTopic(topics.images(), imagePartitions, Map.of());
+    kafka.createTopic(topics.predictions(), imagePartitions, Map.of());
+    kafka.createTopic(topics.shadowPredictions(), 1, Map.of());
+    kafka.createTopic(topics.deadLetters(), 1, Map.of());
+    kafka.createTopic(topics.models(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** The app's configuration keys for this run (topics, app id, broker, state dir). */
+  public Map<String, String> appConfig(Path stateDir) {
+    return Map.of(
+        "bootstrap.servers", bootstrapServers(),
+        "application.id", applicationId,
+        "state.dir", stateDir.toString(),
+        "topics.images", topics.images(),
+        "topics.predictions", topics.predictions(),
+        "topics.predictions.shadow", topics.shadowPredictions(),
+        "topics.models", topics.models(),
+        "topics.rollouts", topics.rollouts(),
+        "topics.dead-letters", topics.deadLetters());
+  }
+
+  public KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return new KafkaProducer<>(p);
+  }
+
+  public void send(String topic, byte[] key, byte[] value) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Every committed record of the topic, decoded (read_committed, from the beginning). */
+  public <V> List<V> readCommitted(String topic, Deserializer<V> values) throws Exception {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    List<V> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      for (ConsumerRecord<byte[], byte[]> r :
+          TopicReader.readAll(consumer, List.of(topic), Duration.ofSeconds(30))) {
+        out.add(values.deserialize(topic, r.value()));
+      }
+    }
+    return out;
+  }
+
+  /** Offsets the app's consumer group has committed on the images topic, and the topic's end. */
+  public long uncommittedImages() throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(applicationId)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      var partitions =
+          admin
+              .describeTopics(List.of(topics.images()))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(topics.images())
+              .partitions();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(
+          p -> latest.put(new TopicPartition(topics.images(), p.partition()), OffsetSpec.latest()));
+      long behind = 0;
+      for (var e : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        behind += e.getValue().offset() - (c == null ? 0 : c.offset());
+      }
+      return behind;
+    }
+  }
+}
