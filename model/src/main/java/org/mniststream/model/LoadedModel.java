@@ -2,15 +2,16 @@ package org.mniststream.model;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterStore;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
+import java.nio.ByteOrder;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mniststream.schemas.InputContract;
@@ -29,22 +30,36 @@ import org.mniststream.schemas.ModelVersion;
  * read-only in inference; every intermediate array of a batch lives in a sub-manager of that call
  * and is freed when the call returns. PyTorch's grad mode is thread-local, so it is switched off
  * per call: no autograd graph is ever recorded while serving.
+ *
+ * <p>Speed: the forward pass is {@link DirectForward} (the block's ops called directly, with a
+ * vectorized max-pool), and inputs are staged in pooled direct buffers. Call {@link
+ * EngineTuning#apply()} once at start-up: with libtorch's default threading, concurrent callers
+ * stall each other. See docs/BENCHMARKS.md.
  */
 public final class LoadedModel implements AutoCloseable {
+  /**
+   * Largest forward pass; bigger batches run in chunks of this size. Bounds the native memory of a
+   * call (CNN_V1's first activation is 86 KB per image: 5.5 MB for 64, 22 MB for 256) so a chunk's
+   * activations stay cache-sized whatever batch the caller hands in; 64 was the best single batch
+   * size in the JMH runs (docs/BENCHMARKS.md).
+   */
+  static final int CHUNK = 64;
+
   private final ModelVersion metadata;
   private final Architecture architecture;
   private final InputNormalizer normalizer;
   private final Model model;
-  private final Block block;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean ownerReleased = new AtomicBoolean();
+  private final DirectForward forward;
+  private final Queue<ByteBuffer> stagingPool = new ConcurrentLinkedQueue<>();
 
   private LoadedModel(
       ModelVersion metadata, Architecture architecture, Model model, InputNormalizer normalizer) {
     this.metadata = metadata;
     this.architecture = architecture;
     this.model = model;
-    this.block = model.getBlock();
+    this.forward = DirectForward.of(architecture, model.getBlock());
     this.normalizer = normalizer;
   }
 
@@ -114,19 +129,50 @@ public final class LoadedModel implements AutoCloseable {
       throw new IllegalArgumentException(
           "need " + count + " images of " + pixels + " values, buffer has " + input.length);
     }
-    InputContract c = metadata.getInputContract();
+    float[] probabilities = new float[count * Architecture.CLASSES];
+    int chunk = Math.min(count, CHUNK);
+    ByteBuffer staging = borrowStaging(chunk * pixels);
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDManager batch = model.getNDManager().newSubManager()) {
-      NDArray x =
-          batch.create(
-              FloatBuffer.wrap(input, 0, count * pixels),
-              Architecture.inputShape(count, c.getChannels(), c.getHeight(), c.getWidth()));
-      NDList out = block.forward(new ParameterStore(batch, false), new NDList(x), false);
-      return out.singletonOrThrow().softmax(1).toFloatArray();
+    try {
+      for (int first = 0; first < count; first += chunk) {
+        int n = Math.min(chunk, count - first);
+        forward(input, first, n, staging, probabilities);
+      }
+      return probabilities;
     } finally {
       JniUtils.setGradMode(gradMode);
+      stagingPool.offer(staging);
     }
+  }
+
+  /** Images {@code [first, first + n)} of {@code input} into rows of {@code out}. */
+  private void forward(float[] input, int first, int n, ByteBuffer staging, float[] out) {
+    int pixels = normalizer.pixelsPerImage();
+    staging.clear();
+    staging.asFloatBuffer().put(input, first * pixels, n * pixels);
+    staging.limit(n * pixels * Float.BYTES);
+    // the input tensor aliases the staging buffer (DJL does not copy a direct buffer), so the
+    // buffer is reused only after the sub-manager has freed every tensor of this chunk
+    try (NDManager chunk = model.getNDManager().newSubManager()) {
+      PtNDArray x = (PtNDArray) chunk.create(staging, inputShape(n), DataType.FLOAT32);
+      float[] p = JniUtils.softmax(forward.logits(x), 1, DataType.FLOAT32).toFloatArray();
+      System.arraycopy(p, 0, out, first * Architecture.CLASSES, p.length);
+    }
+  }
+
+  /**
+   * A direct buffer for {@code values} floats. Heap arrays would make DJL allocate (and zero) a new
+   * direct buffer per call, whose native memory is only reclaimed by a GC of the small Java object
+   * that owns it; pooled buffers make the input copy the only per-call cost. The pool never holds
+   * more buffers than there were concurrent callers.
+   */
+  private ByteBuffer borrowStaging(int values) {
+    ByteBuffer b = stagingPool.poll();
+    if (b == null || b.capacity() < values * Float.BYTES) {
+      b = ByteBuffer.allocateDirect(values * Float.BYTES).order(ByteOrder.nativeOrder());
+    }
+    return b;
   }
 
   /** Expected shape of a batch input, for callers that build their own NDArrays. */

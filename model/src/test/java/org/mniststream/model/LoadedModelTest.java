@@ -66,4 +66,62 @@ class LoadedModelTest {
       assertThat(model.metadata().getParametersSha256()).hasSize(64);
     }
   }
+
+  @Test
+  void shouldSplitLargeBatchesIntoChunksWithoutChangingResults() throws Exception {
+    ModelVersion version = ModelVersions.untrained("mnist", 1, Architecture.CNN_V1, 3);
+    int count = 2 * LoadedModel.CHUNK + 2;
+    byte[] images = new byte[count * 784];
+    new Random(2).nextBytes(images);
+    try (LoadedModel model = LoadedModel.load(version, Architecture.CNN_V1)) {
+      float[] input = model.normalizer().normalizeAll(images, 0, count);
+      float[] expected = new float[count * 10];
+      for (int first = 0; first < count; first += LoadedModel.CHUNK) {
+        int n = Math.min(LoadedModel.CHUNK, count - first);
+        float[] part =
+            model.predict(java.util.Arrays.copyOfRange(input, first * 784, (first + n) * 784), n);
+        System.arraycopy(part, 0, expected, first * 10, part.length);
+      }
+      assertThat(model.predict(input, count)).containsExactly(expected);
+    }
+  }
+
+  @Test
+  void shouldGiveEveryConcurrentCallerItsOwnResults() throws Exception {
+    ModelVersion version = ModelVersions.untrained("mnist", 1, Architecture.CNN_V1, 3);
+    try (LoadedModel model = LoadedModel.load(version, Architecture.CNN_V1)) {
+      int callers = 4;
+      float[][] inputs = new float[callers][];
+      float[][] expected = new float[callers][];
+      for (int c = 0; c < callers; c++) {
+        byte[] images = new byte[(8 + c) * 784];
+        new Random(10 + c).nextBytes(images);
+        inputs[c] = model.normalizer().normalizeAll(images, 0, 8 + c);
+        expected[c] = model.predict(inputs[c], 8 + c);
+      }
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+      try {
+        var futures = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+        for (int c = 0; c < callers; c++) {
+          int caller = c;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < 50; i++) {
+                      if (!java.util.Arrays.equals(
+                          model.predict(inputs[caller], 8 + caller), expected[caller])) {
+                        return false;
+                      }
+                    }
+                    return true;
+                  }));
+        }
+        for (var f : futures) {
+          assertThat(f.get()).isTrue();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
 }

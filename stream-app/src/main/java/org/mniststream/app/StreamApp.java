@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.mniststream.app.config.AppSettings;
@@ -64,8 +63,9 @@ public final class StreamApp implements AutoCloseable {
   public StreamApp(Properties config) {
     this.config = config;
     this.settings = AppSettings.from(config);
-    // Before any model loads: libtorch reads its thread settings on a thread's first op.
-    EngineTuning.apply(streamThreads(config));
+    // Before any model loads: libtorch reads its thread settings on a thread's first op. One
+    // intra-op thread per calling thread; the parallelism comes from the stream threads.
+    EngineTuning.apply();
     this.topics = StreamTopics.from(TopicNames.from(config));
     this.registry =
         ModelRegistry.withBackgroundLoader(
@@ -238,16 +238,6 @@ public final class StreamApp implements AutoCloseable {
   }
 
   /** The threads that run inference at once: the stream threads. */
-  private static int streamThreads(Properties config) {
-    String value = config.getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1").trim();
-    try {
-      return Math.max(1, Integer.parseInt(value));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          StreamsConfig.NUM_STREAM_THREADS_CONFIG + " must be an integer, got '" + value + "'");
-    }
-  }
-
   private static void removeHook(Thread hook) {
     try {
       Runtime.getRuntime().removeShutdownHook(hook);

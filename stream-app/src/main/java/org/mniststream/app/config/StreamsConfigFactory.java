@@ -59,6 +59,11 @@ public final class StreamsConfigFactory {
     // Short commits: under EOS a prediction is visible to read_committed readers only once its
     // transaction commits, so the commit interval is the floor of end-to-end latency.
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    // libtorch runs one intra-op thread per caller (EngineTuning), so the cores are used by
+    // running one stream thread per core (each needs a partition of its own to work on)
+    p.putIfAbsent(
+        StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        Integer.toString(Runtime.getRuntime().availableProcessors()));
     p.putIfAbsent(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailExceptionHandler.class.getName());

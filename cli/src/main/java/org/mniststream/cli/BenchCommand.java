@@ -1,0 +1,276 @@
+package org.mniststream.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.mniststream.trainer.DatasetFiles;
+import org.mniststream.trainer.TrainerCli;
+import org.mniststream.trainer.data.IdxDataset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Load generator: produces image events at a fixed rate or flat out against the stream app (a child
+ * JVM it starts, on the embedded broker or any cluster), consumes the committed predictions and
+ * prints events/s sustained, end-to-end latency percentiles (HdrHistogram, production to arrival),
+ * dead letters, and the app's CPU and RSS; optionally as JSON.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "End-to-end load generator: throughput, latency percentiles, CPU and RSS.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(
+      names = "--bootstrap-servers",
+      description = "Existing cluster; default: embedded broker.")
+  String bootstrapServers;
+
+  @Option(names = "--rate", description = "Events/s; 0 = flat out (default: ${DEFAULT-VALUE}).")
+  double rate = 1000;
+
+  @Option(names = "--duration", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+  int durationSeconds = 60;
+
+  @Option(names = "--warmup", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).")
+  int warmupSeconds = 10;
+
+  @Option(
+      names = "--guarantee",
+      description = "processing.guarantee of the app (default: ${DEFAULT-VALUE}).")
+  String guarantee = "exactly_once_v2";
+
+  @Option(
+      names = "--partitions",
+      description = "Image-event partitions (default: ${DEFAULT-VALUE}).")
+  int partitions = 2;
+
+  @Option(names = "--set", description = "Extra stream-app setting key=value (repeatable).")
+  List<String> settings = new ArrayList<>();
+
+  @Option(names = "--swap-every", description = "Publish a new model version every N seconds.")
+  int swapEverySeconds;
+
+  @Option(
+      names = "--model-dir",
+      description = "Saved model to serve; default: a quick-trained one.")
+  Path modelDir;
+
+  @Option(names = "--data-dir", description = "MNIST IDX directory (default: acquire and verify).")
+  Path dataDir;
+
+  @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+  Path json;
+
+  @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
+  int httpPort = 18080;
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory("mnist-bench-");
+    String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    DatasetFiles mnist =
+        dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();
+    IdxDataset test = mnist.loadTest();
+    String data = mnist.trainImages().getParent().toString();
+    try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
+      String bs = stack.bootstrapServers();
+      Path model = modelDir;
+      if (model == null) {
+        model = work.resolve("model");
+        check(
+            TrainerCli.execute(
+                "train",
+                "--data-dir",
+                data,
+                "--epochs",
+                "1",
+                "--max-batches",
+                "60",
+                "--output",
+                model.toString()),
+            "training the benchmark model");
+      }
+      check(publish(model, bs), "publishing the model");
+      List<String> appSettings = new ArrayList<>(settings);
+      appSettings.add("application.id=mnist-" + run);
+      appSettings.add("processing.guarantee=" + guarantee);
+      ChildJvm app = stack.startApp("stream-app", httpPort, appSettings, List.of("-Xmx1g"));
+      LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
+
+      ScheduledExecutorService swapper = Executors.newSingleThreadScheduledExecutor();
+      Path served = model;
+      if (swapEverySeconds > 0) {
+        swapper.scheduleAtFixedRate(
+            () -> publish(served, bs), swapEverySeconds, swapEverySeconds, TimeUnit.SECONDS);
+      }
+      try (PredictionTracker tracker =
+              new PredictionTracker(
+                      stack.clientProps(),
+                      stack.topics().predictions(),
+                      stack.topics().deadLetters(),
+                      run)
+                  .start();
+          ImageEventSource source =
+              new ImageEventSource(stack.clientProps(), stack.topics().images(), "bench")) {
+        long sendStart = System.nanoTime();
+        long warmupEnd = sendStart + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        long end = warmupEnd + TimeUnit.SECONDS.toNanos(durationSeconds);
+        long[] atWarmup = new long[2];
+        ProcessStats[] statsAtWarmup = new ProcessStats[1];
+        long rssMax = 0;
+        long sent =
+            source.send(
+                test,
+                run,
+                Long.MAX_VALUE,
+                rate,
+                () -> System.nanoTime() >= end,
+                n -> {
+                  if (statsAtWarmup[0] == null && System.nanoTime() >= warmupEnd) {
+                    statsAtWarmup[0] = ProcessStats.of(app.pid());
+                    atWarmup[0] = n;
+                    atWarmup[1] = tracker.snapshot().predictions();
+                    tracker.resetLatency();
+                    tracker.resetMaxGap();
+                  }
+                });
+        long measuredNanos = System.nanoTime() - warmupEnd;
+        PredictionTracker.Snapshot atEnd = tracker.snapshot();
+        ProcessStats endStats = ProcessStats.of(app.pid());
+        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        PredictionTracker.Snapshot s = atEnd;
+        while (System.nanoTime() < drainDeadline && s.predictions() + s.deadLetters() < sent) {
+          Thread.sleep(200);
+          s = tracker.snapshot();
+        }
+        swapper.shutdownNow();
+        ProcessStats start = statsAtWarmup[0] == null ? endStats : statsAtWarmup[0];
+        Figures f =
+            new Figures(
+                Instant.now().toString(),
+                guarantee,
+                rate,
+                durationSeconds,
+                sent,
+                s.predictions(),
+                s.duplicates(),
+                s.deadLetters(),
+                (atEnd.predictions() - atWarmup[1]) / (measuredNanos / 1e9),
+                s.latencyMicros(),
+                s.maxGapMillis(),
+                100.0 * (endStats.cpuMillis() - start.cpuMillis()) / (measuredNanos / 1e6),
+                start.rssBytes(),
+                endStats.rssBytes(),
+                Math.max(rssMax, endStats.rssBytes()));
+        System.out.println(f.table());
+        if (json != null) {
+          Files.writeString(json, f.json());
+        }
+        return s.predictions() + s.deadLetters() == sent ? 0 : 1;
+      }
+    }
+  }
+
+  private static int publish(Path model, String bs) {
+    return TrainerCli.execute(
+        "publish", "--model-dir", model.toString(), "--bootstrap-servers", bs);
+  }
+
+  private static void check(int exitCode, String what) {
+    if (exitCode != 0) {
+      throw new IllegalStateException(what + " failed with exit code " + exitCode);
+    }
+  }
+
+  record Figures(
+      String at,
+      String guarantee,
+      double targetRate,
+      int seconds,
+      long sent,
+      long predictions,
+      long duplicates,
+      long deadLetters,
+      double sustainedPerSecond,
+      Histogram latency,
+      long maxGapMillis,
+      double appCpuPercent,
+      long rssStart,
+      long rssEnd,
+      long rssMax) {
+
+    double ms(double percentile) {
+      return latency.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    String table() {
+      return String.format(
+          Locale.ROOT,
+          """
+          guarantee            %s
+          target rate          %s events/s
+          measured             %d s
+          events sent          %d
+          predictions          %d (duplicates %d)
+          dead letters         %d
+          sustained            %.0f predictions/s
+          latency p50/p95/p99  %.1f / %.1f / %.1f ms (max %.1f ms)
+          longest gap          %d ms
+          app CPU              %.0f%% of one core
+          app RSS              %d MiB at warm-up end, %d MiB at end
+          """,
+          guarantee,
+          targetRate == 0 ? "flat out" : String.format(Locale.ROOT, "%.0f", targetRate),
+          seconds,
+          sent,
+          predictions,
+          duplicates,
+          deadLetters,
+          sustainedPerSecond,
+          ms(50),
+          ms(95),
+          ms(99),
+          latency.getMaxValue() / 1000.0,
+          maxGapMillis,
+          appCpuPercent,
+          rssStart >> 20,
+          rssEnd >> 20);
+    }
+
+    String json() {
+      return String.format(
+          Locale.ROOT,
+          "{\"at\":\"%s\",\"guarantee\":\"%s\",\"targetRate\":%.0f,\"seconds\":%d,\"sent\":%d,"
+              + "\"predictions\":%d,\"duplicates\":%d,\"deadLetters\":%d,\"sustainedPerSecond\":%.1f,"
+              + "\"latencyMs\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
+              + "\"longestGapMs\":%d,\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d}%n",
+          at,
+          guarantee,
+          targetRate,
+          seconds,
+          sent,
+          predictions,
+          duplicates,
+          deadLetters,
+          sustainedPerSecond,
+          ms(50),
+          ms(95),
+          ms(99),
+          latency.getMaxValue() / 1000.0,
+          maxGapMillis,
+          appCpuPercent,
+          rssStart,
+          rssEnd);
+    }
+  }
+}

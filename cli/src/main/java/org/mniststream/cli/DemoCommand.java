@@ -1,0 +1,246 @@
+package org.mniststream.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mniststream.trainer.DatasetFiles;
+import org.mniststream.trainer.TrainerCli;
+import org.mniststream.trainer.data.IdxDataset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job in one command: a real Kafka broker (embedded unless --bootstrap-servers), MNIST
+ * fetched and verified, the CNN trained and published as version 1, the stream app started, the
+ * 10,000 test images streamed at a steady rate, a fine-tuned version 2 published mid-stream (hot
+ * swap under load), live figures, and a summary.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Train, publish, stream the MNIST test set through Kafka, hot-swap mid-stream.")
+final class DemoCommand implements Callable<Integer> {
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  @Option(
+      names = "--bootstrap-servers",
+      description = "Use this Kafka cluster instead of starting an embedded broker.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--quick",
+      description = "A one-minute run: 1 short epoch for v1 and a short fine-tune for v2.")
+  boolean quick;
+
+  @Option(names = "--epochs", description = "Epochs for version 1 (default: ${DEFAULT-VALUE}).")
+  int epochs = 10;
+
+  @Option(names = "--rate", description = "Image events per second (default: ${DEFAULT-VALUE}).")
+  double rate = 500;
+
+  @Option(names = "--events", description = "Events to stream (default: the 10,000 test images).")
+  int events = 10_000;
+
+  @Option(
+      names = "--partitions",
+      description = "Image-event partitions (default: ${DEFAULT-VALUE}).")
+  int partitions = 2;
+
+  @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
+  int httpPort = 8080;
+
+  @Option(names = "--data-dir", description = "Directory holding the four MNIST IDX files.")
+  Path dataDir;
+
+  @Option(names = "--work-dir", description = "Where models, broker data and logs go.")
+  Path workDir;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Path work =
+        workDir != null
+            ? workDir
+            : Path.of("work", "demo-" + Instant.now().toString().replace(':', '-'));
+    Files.createDirectories(work);
+    String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
+    step("work directory " + work.toAbsolutePath());
+
+    DatasetFiles mnist =
+        dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();
+    step("MNIST verified (SHA-256 of the four files): " + mnist);
+    IdxDataset test = mnist.loadTest();
+
+    try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
+      step(
+          (stack.embedded() ? "embedded Kafka broker (KRaft) at " : "Kafka cluster at ")
+              + stack.bootstrapServers());
+      String bs = stack.bootstrapServers();
+      Path v1 = work.resolve("model-v1");
+      Path v2 = work.resolve("model-v2");
+      // the trainer reads the very files verified above
+      List<String> dataArgs = List.of("--data-dir", mnist.trainImages().getParent().toString());
+
+      step(quick ? "training version 1 (quick run)" : "training version 1 (" + epochs + " epochs)");
+      List<String> train = new ArrayList<>(List.of("train", "--output", v1.toString()));
+      train.addAll(dataArgs);
+      train.addAll(
+          quick
+              ? List.of("--epochs", "1", "--max-batches", "120")
+              : List.of("--epochs", Integer.toString(epochs)));
+      train.addAll(List.of("--publish", "--bootstrap-servers", bs));
+      check(TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
+
+      step("fine-tuning version 2 from version 1 (it is published mid-stream)");
+      List<String> tune =
+          new ArrayList<>(
+              List.of(
+                  "fine-tune",
+                  "--from-dir",
+                  v1.toString(),
+                  "--output",
+                  v2.toString(),
+                  "--epochs",
+                  "1"));
+      tune.addAll(dataArgs);
+      if (quick) {
+        tune.addAll(List.of("--max-batches", "120"));
+      }
+      check(TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
+
+      ChildJvm app =
+          stack.startApp(
+              "stream-app", httpPort, List.of("application.id=mnist-" + run), List.of("-Xmx1g"));
+      LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
+      step(
+          "stream app ready: dashboard and health at http://127.0.0.1:"
+              + httpPort
+              + "/ (/ready /model /metrics)");
+
+      try (PredictionTracker tracker =
+              new PredictionTracker(
+                      stack.clientProps(),
+                      stack.topics().predictions(),
+                      stack.topics().deadLetters(),
+                      run)
+                  .start();
+          ImageEventSource source =
+              new ImageEventSource(
+                  stack.clientProps(), stack.topics().images(), "mnist-stream-demo")) {
+        AtomicLong sent = new AtomicLong();
+        AtomicLong swapAt = new AtomicLong(-1);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        long started = System.nanoTime();
+        ticker.scheduleAtFixedRate(
+            () -> printLive(tracker, sent.get(), started), 1, 1, TimeUnit.SECONDS);
+        CompletableFuture<Integer> publishV2 = new CompletableFuture<>();
+        step("streaming " + events + " test images at " + (int) rate + " events/s");
+        source.send(
+            test,
+            run,
+            events,
+            rate,
+            () -> false,
+            n -> {
+              sent.set(n);
+              if (n == events / 2) {
+                swapAt.set(System.currentTimeMillis());
+                CompletableFuture.runAsync(
+                    () -> {
+                      publishV2.complete(
+                          TrainerCli.execute(
+                              "publish", "--model-dir", v2.toString(), "--bootstrap-servers", bs));
+                    });
+              }
+            });
+        step("all " + events + " events sent; waiting for the last predictions");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+          var s = tracker.snapshot();
+          if (s.predictions() + s.deadLetters() >= events) {
+            break;
+          }
+          Thread.sleep(200);
+        }
+        ticker.shutdownNow();
+        check(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
+        summary(tracker.snapshot(), events, swapAt.get(), started);
+      }
+    }
+    return 0;
+  }
+
+  private void printLive(PredictionTracker tracker, long sent, long started) {
+    var s = tracker.snapshot();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    out.printf(
+        "%s  sent %6d  predicted %6d  %6.0f ev/s  p50 %5.1f ms  p99 %6.1f ms  accuracy %6.2f%%  active v%s%n",
+        CLOCK.format(Instant.now()),
+        sent,
+        s.predictions(),
+        s.intervalLatencyMicros().getTotalCount() / 1.0,
+        s.intervalLatencyMicros().getValueAtPercentile(50) / 1000.0,
+        s.intervalLatencyMicros().getValueAtPercentile(99) / 1000.0,
+        100 * s.accuracy(),
+        s.latestVersion() < 0 ? "-" : s.latestVersion());
+  }
+
+  private void summary(PredictionTracker.Snapshot s, long sent, long swapAt, long started) {
+    out.println();
+    out.println("=== summary ===");
+    out.printf("events in            %d%n", sent);
+    out.printf("predictions out      %d (duplicates: %d)%n", s.predictions(), s.duplicates());
+    out.printf("dead letters         %d%n", s.deadLetters());
+    out.printf(
+        "in = out + dead      %s%n", sent == s.predictions() + s.deadLetters() ? "yes" : "NO");
+    out.printf("overall accuracy     %.2f%%%n", 100 * s.accuracy());
+    out.printf(
+        "latency end to end   p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+        s.latencyMicros().getValueAtPercentile(50) / 1000.0,
+        s.latencyMicros().getValueAtPercentile(99) / 1000.0,
+        s.latencyMicros().getMaxValue() / 1000.0);
+    for (Map.Entry<Long, long[]> e : s.perVersion().entrySet()) {
+      out.printf(
+          "model v%-3d           served %5d events, accuracy %.2f%%, first prediction at %s%n",
+          e.getKey(),
+          e.getValue()[0],
+          100 * s.accuracyOf(e.getKey()),
+          CLOCK.format(Instant.ofEpochMilli(s.firstArrivalOfVersion().get(e.getKey()))));
+    }
+    if (swapAt > 0) {
+      out.printf(
+          "v2 published at      %s (after %d events)%n",
+          CLOCK.format(Instant.ofEpochMilli(swapAt)), sent / 2);
+    }
+    out.printf("longest gap between two predictions: %d ms%n", s.maxGapMillis());
+    out.printf("wall time streaming  %.1f s%n", (System.nanoTime() - started) / 1e9);
+  }
+
+  private void step(String message) {
+    out.println(
+        "[" + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
+  }
+
+  private static void check(int exitCode, String what) {
+    if (exitCode != 0) {
+      throw new IllegalStateException(what + " failed with exit code " + exitCode);
+    }
+  }
+}

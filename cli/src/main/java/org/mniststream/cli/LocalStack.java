@@ -1,0 +1,128 @@
+package org.mniststream.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.mniststream.kafka.EmbeddedKafkaBroker;
+import org.mniststream.schemas.TopicNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka side of a demo or benchmark run: an embedded broker (or an existing cluster named by
+ * bootstrap servers), every topic created, and stream-app instances started as child JVMs.
+ */
+final class LocalStack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+  private final EmbeddedKafkaBroker broker; // null against an existing cluster
+  private final String bootstrapServers;
+  private final Path workDir;
+  private final TopicNames topics = TopicNames.DEFAULTS;
+  private final List<ChildJvm> apps = new ArrayList<>();
+
+  private LocalStack(EmbeddedKafkaBroker broker, String bootstrapServers, Path workDir) {
+    this.broker = broker;
+    this.bootstrapServers = bootstrapServers;
+    this.workDir = workDir;
+  }
+
+  /** Starts an embedded broker unless {@code bootstrapServers} names an existing cluster. */
+  static LocalStack start(String bootstrapServers, Path workDir, int partitions)
+      throws InterruptedException {
+    EmbeddedKafkaBroker broker = null;
+    String servers = bootstrapServers;
+    if (servers == null || servers.isBlank()) {
+      broker = EmbeddedKafkaBroker.builder().dataDir(workDir.resolve("kafka")).start();
+      servers = broker.bootstrapServers();
+      log.info("embedded Kafka broker at {} (log: {})", servers, broker.logFile());
+    }
+    LocalStack stack = new LocalStack(broker, servers, workDir);
+    TopicSetup.createAll(stack.clientProps(), stack.topics, partitions);
+    return stack;
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  boolean embedded() {
+    return broker != null;
+  }
+
+  TopicNames topics() {
+    return topics;
+  }
+
+  Properties clientProps() {
+    Properties props = new Properties();
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return props;
+  }
+
+  /** Starts a stream-app instance as a child JVM; {@code settings} are extra key=value pairs. */
+  ChildJvm startApp(String name, int httpPort, List<String> settings, List<String> jvmOptions)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("run"));
+    List<String> all = new ArrayList<>();
+    all.add("bootstrap.servers=" + bootstrapServers);
+    all.add("http.port=" + httpPort);
+    all.add("state.dir=" + workDir.resolve("streams-state-" + name));
+    all.addAll(settings);
+    for (String s : all) {
+      args.add("--set");
+      args.add(s);
+    }
+    ChildJvm app =
+        ChildJvm.start(
+            name,
+            jvmOptions,
+            "org.mniststream.app.StreamAppCli",
+            args,
+            workDir.resolve(name + ".log"));
+    apps.add(app);
+    return app;
+  }
+
+  /** Waits until the app's {@code /ready} answers 200 (streams running and a model loaded). */
+  static void awaitReady(ChildJvm app, int httpPort, Duration timeout) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!app.isAlive()) {
+        throw new IllegalStateException("the stream app exited during start-up; see its log");
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYetListening) {
+        // the HTTP server is not up yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the stream app was not ready within " + timeout);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (ChildJvm app : apps) {
+      app.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+}
