@@ -85,7 +85,10 @@ final class DemoCommand implements Callable<Integer> {
 
     DatasetFiles mnist =
         dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();
-    step("MNIST verified (SHA-256 of the four files): " + mnist);
+    step(
+        "data: "
+            + mnist.source()
+            + (dataDir == null ? ", SHA-256 of the four files verified" : ", as given"));
     IdxDataset test = mnist.loadTest();
 
     try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
