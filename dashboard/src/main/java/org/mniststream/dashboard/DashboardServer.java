@@ -1,0 +1,410 @@
+package org.mniststream.dashboard;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.ImageEvent;
+import org.mniststream.schemas.TopicNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live dashboard: a web page fed by the topics and by the stream app instances, on the JDK's
+ * HTTP server.
+ *
+ * <p>Endpoints:
+ *
+ * <ul>
+ *   <li>{@code GET /}: the page (plain HTML, JS and CSS from the classpath; no CDN);
+ *   <li>{@code GET /events}: Server-Sent Events: {@code state} (the snapshot below) every second,
+ *       {@code drawn} when a digit drawn on the page is classified or dead-lettered;
+ *   <li>{@code GET /api/state}: the same JSON snapshot, for tests and scripts;
+ *   <li>{@code POST /api/draw}: a drawn digit (see {@link DrawRequest}); produces a real {@code
+ *       ImageEvent} with a fresh event id and source {@value #SOURCE} to the image-events topic and
+ *       answers {@code 202 {"eventId": ...}}; its prediction comes back on {@code /events}.
+ * </ul>
+ *
+ * <p>What is aggregated where: <b>the page aggregates the topic; model state per instance</b>. The
+ * predictions topic is shared by every stream-app instance, so throughput, latency, accuracy, the
+ * confusion matrix and dead letters are global (one consumer sees all partitions). The model state
+ * ({@code /model}, {@code /metrics}) lives in each instance's own registry, so it is polled from
+ * every configured instance and shown per instance, side by side (instances may disagree for a
+ * moment while a version rolls out).
+ *
+ * <p>The server binds every interface; {@code POST /api/draw} produces to Kafka, so put it behind
+ * whatever protects the cluster's other producers when it is exposed beyond a demo.
+ */
+public final class DashboardServer implements AutoCloseable {
+  /** The {@code source} of the image events drawn on the page. */
+  public static final String SOURCE = "dashboard-canvas";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+  private static final String WEB = "/org/mniststream/dashboard/web/";
+  private static final Map<String, String[]> STATIC =
+      Map.of(
+          "/", new String[] {"index.html", "text/html; charset=utf-8"},
+          "/index.html", new String[] {"index.html", "text/html; charset=utf-8"},
+          "/dashboard.js", new String[] {"dashboard.js", "text/javascript; charset=utf-8"},
+          "/dashboard.css", new String[] {"dashboard.css", "text/css; charset=utf-8"},
+          "/favicon.svg", new String[] {"favicon.svg", "image/svg+xml"});
+  private static final long SEND_TIMEOUT_MS = 15_000;
+
+  private final Clock clock;
+  private final TopicNames topics;
+  private final long startedAt;
+  private final Aggregates aggregates;
+  private final StreamConsumer consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final InstancePoller poller;
+  private final SseHub hub = new SseHub();
+  private final HttpServer server;
+  private final ExecutorService httpThreads;
+  private final ScheduledExecutorService ticker;
+  private final int port;
+
+  private DashboardServer(
+      Properties kafka, TopicNames topics, List<URI> appUrls, int port, Clock clock) {
+    this.clock = clock;
+    this.topics = topics;
+    this.startedAt = clock.millis();
+    this.aggregates = new Aggregates(clock, new ImageCache(ImageCache.DEFAULT_CAPACITY));
+    this.poller = new InstancePoller(appUrls, clock);
+    this.producer = new KafkaProducer<>(producerConfig(kafka));
+    this.consumer =
+        new StreamConsumer(
+            kafka, topics, aggregates, json -> hub.broadcast(SseHub.frame("drawn", json)));
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (IOException e) {
+      producer.close();
+      consumer.close();
+      throw new UncheckedIOException("cannot bind the dashboard to port " + port, e);
+    }
+    // One thread per SSE client (bounded by SseHub.MAX_CLIENTS) plus the short requests.
+    this.httpThreads = Executors.newCachedThreadPool(daemon("dashboard-http"));
+    this.ticker = Executors.newScheduledThreadPool(2, daemon("dashboard-tick"));
+    this.port = server.getAddress().getPort();
+    server.setExecutor(httpThreads);
+    server.createContext("/", this::page);
+    server.createContext("/events", this::events);
+    server.createContext("/api/state", this::state);
+    server.createContext("/api/draw", this::draw);
+  }
+
+  /**
+   * Starts a dashboard.
+   *
+   * @param kafka Kafka client properties ({@code bootstrap.servers} and anything else, security
+   *     included; they pass through to the consumer and the producer)
+   * @param topics the topic names, e.g. {@code TopicNames.from(kafka)}
+   * @param appUrls base URLs of the stream-app instances' HTTP endpoints (may be empty)
+   * @param port the port to serve on, 0 for a free one (see {@link #port()})
+   */
+  public static DashboardServer start(
+      Properties kafka, TopicNames topics, List<URI> appUrls, int port) {
+    return start(kafka, topics, appUrls, port, Clock.systemUTC());
+  }
+
+  static DashboardServer start(
+      Properties kafka, TopicNames topics, List<URI> appUrls, int port, Clock clock) {
+    DashboardServer d = new DashboardServer(kafka, topics, List.copyOf(appUrls), port, clock);
+    d.consumer.start();
+    d.server.start();
+    d.ticker.scheduleWithFixedDelay(d::safePoll, 0, 1, TimeUnit.SECONDS);
+    d.ticker.scheduleAtFixedRate(d::tick, 1, 1, TimeUnit.SECONDS);
+    LOG.info(
+        "Dashboard on {} (topics {}, {}, {}, {}; stream apps {})",
+        d.url(),
+        topics.predictions(),
+        topics.shadowPredictions(),
+        topics.deadLetters(),
+        topics.images(),
+        appUrls);
+    return d;
+  }
+
+  /** The bound port (the chosen one when started with 0). */
+  public int port() {
+    return port;
+  }
+
+  /** The page's address on this host. */
+  public URI url() {
+    return URI.create("http://localhost:" + port() + "/");
+  }
+
+  /** Whether the consumer has its partitions: from then on, every new record counts. */
+  public boolean consuming() {
+    return consumer.assigned();
+  }
+
+  /** The JSON state snapshot, as {@code /api/state} serves it. */
+  public String stateJson() {
+    Json j = new Json(new StringBuilder(16 * 1024));
+    j.beginObject()
+        .name("now")
+        .value(clock.millis())
+        .name("startedAt")
+        .value(startedAt)
+        .name("consuming")
+        .value(consumer.assigned())
+        .name("topics")
+        .beginObject()
+        .name("images")
+        .value(topics.images())
+        .name("predictions")
+        .value(topics.predictions())
+        .name("shadowPredictions")
+        .value(topics.shadowPredictions())
+        .name("deadLetters")
+        .value(topics.deadLetters())
+        .endObject()
+        .name("sseClients")
+        .value(hub.clients());
+    aggregates.write(j);
+    j.name("instances");
+    poller.write(j);
+    return j.endObject().toString();
+  }
+
+  private static Properties producerConfig(Properties kafka) {
+    Properties props = KafkaProps.clientProperties(kafka);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mnist-dashboard-draw");
+    // A person waits for the answer: fail in seconds, not in the default minutes.
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "12000");
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+    return props;
+  }
+
+  private void safePoll() {
+    try {
+      poller.poll();
+    } catch (RuntimeException e) {
+      LOG.warn("Polling the stream app instances failed", e);
+    }
+  }
+
+  private void tick() {
+    try {
+      if (hub.clients() > 0) {
+        hub.broadcast(SseHub.frame("state", stateJson()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Building the dashboard state failed", e);
+    }
+  }
+
+  private void page(HttpExchange ex) throws IOException {
+    try (ex) {
+      String[] resource = STATIC.get(ex.getRequestURI().getPath());
+      if (resource == null) {
+        send(ex, 404, "text/plain; charset=utf-8", "not found\n");
+        return;
+      }
+      if (!allow(ex, "GET")) {
+        return;
+      }
+      byte[] body;
+      try (InputStream in = DashboardServer.class.getResourceAsStream(WEB + resource[0])) {
+        if (in == null) {
+          send(ex, 500, "text/plain; charset=utf-8", "missing resource " + resource[0] + "\n");
+          return;
+        }
+        body = in.readAllBytes();
+      }
+      send(ex, 200, resource[1], body);
+    }
+  }
+
+  private void events(HttpExchange ex) throws IOException {
+    if (!exactPath(ex, "/events") || !allow(ex, "GET")) {
+      ex.close();
+      return;
+    }
+    hub.serve(ex, SseHub.frame("state", stateJson()));
+  }
+
+  private void state(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (exactPath(ex, "/api/state") && allow(ex, "GET")) {
+        send(ex, 200, "application/json", stateJson());
+      }
+    }
+  }
+
+  private void draw(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!exactPath(ex, "/api/draw") || !allow(ex, "POST")) {
+        return;
+      }
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readNBytes(DrawRequest.MAX_BODY_BYTES + 1);
+      }
+      if (body.length > DrawRequest.MAX_BODY_BYTES) {
+        error(ex, 413, "body larger than " + DrawRequest.MAX_BODY_BYTES + " bytes");
+        return;
+      }
+      DrawRequest.DrawnImage image;
+      try {
+        image = DrawRequest.parse(body);
+      } catch (DrawRequest.InvalidDrawException e) {
+        error(ex, 400, e.getMessage());
+        return;
+      }
+      String eventId = "dashboard-" + UUID.randomUUID();
+      ImageEvent event =
+          ImageEvent.newBuilder()
+              .setEventId(eventId)
+              .setSource(SOURCE)
+              .setEventTime(clock.instant())
+              .setWidth(image.width())
+              .setHeight(image.height())
+              .setEncoding(image.encoding())
+              .setPixels(ByteBuffer.wrap(image.pixels()))
+              .setLabel(image.label())
+              .setAttributes(Map.of())
+              .build();
+      // Watched before it is sent: the prediction may come back before send() returns.
+      aggregates.drawnSent(eventId);
+      try {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.images(), eventId, ContractSerdes.imageEvent().encode(event)))
+            .get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        aggregates.drawnFailed(eventId);
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        LOG.warn("Sending a drawn digit to {} failed: {}", topics.images(), cause.toString());
+        error(ex, 503, "could not send the image event to Kafka: " + cause.getMessage());
+        return;
+      } catch (InterruptedException e) {
+        aggregates.drawnFailed(eventId);
+        Thread.currentThread().interrupt();
+        error(ex, 503, "interrupted");
+        return;
+      }
+      LOG.debug(
+          "Drawn digit sent as {} ({} {}x{})",
+          eventId,
+          image.encoding(),
+          image.width(),
+          image.height());
+      send(
+          ex,
+          202,
+          "application/json",
+          new Json()
+              .beginObject()
+              .name("eventId")
+              .value(eventId)
+              .name("encoding")
+              .value(image.encoding().name())
+              .name("width")
+              .value(image.width())
+              .name("height")
+              .value(image.height())
+              .endObject()
+              .toString());
+    }
+  }
+
+  private static boolean exactPath(HttpExchange ex, String path) throws IOException {
+    if (path.equals(ex.getRequestURI().getPath())) {
+      return true;
+    }
+    send(ex, 404, "text/plain; charset=utf-8", "not found\n");
+    return false;
+  }
+
+  private static boolean allow(HttpExchange ex, String method) throws IOException {
+    String m = ex.getRequestMethod();
+    if (method.equals(m) || ("GET".equals(method) && "HEAD".equals(m))) {
+      return true;
+    }
+    ex.getResponseHeaders().set("Allow", "GET".equals(method) ? "GET, HEAD" : method);
+    error(ex, 405, m + " not allowed, use " + method);
+    return false;
+  }
+
+  private static void error(HttpExchange ex, int status, String message) throws IOException {
+    send(
+        ex,
+        status,
+        "application/json",
+        new Json().beginObject().name("error").value(message).endObject().toString());
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, String type, byte[] body)
+      throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    if ("HEAD".equals(ex.getRequestMethod())) {
+      ex.sendResponseHeaders(status, -1);
+      return;
+    }
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Stops serving, disconnects the browsers, stops the consumer, flushes the producer. */
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    hub.close();
+    server.stop(0);
+    httpThreads.shutdownNow();
+    consumer.close();
+    producer.close(java.time.Duration.ofSeconds(5));
+    LOG.info("Dashboard on port {} stopped", port());
+  }
+}

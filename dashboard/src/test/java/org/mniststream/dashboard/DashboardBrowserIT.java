@@ -1,0 +1,379 @@
+package org.mniststream.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.ImageEvent;
+import org.mniststream.schemas.PixelEncoding;
+import org.mniststream.schemas.TopicNames;
+import org.mniststream.trainer.TestModels;
+import org.mniststream.trainer.TrainerCli;
+import org.mniststream.trainer.data.IdxDataset;
+import org.mniststream.trainer.data.IdxReader;
+import org.mniststream.trainer.data.MnistFiles;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard in a real browser on a real stack: a Kafka broker, the CNN trained on the MNIST
+ * subset published by the trainer, the stream app as a child JVM, labelled image events flowing,
+ * and headless Chromium driven by Selenium. The page must load, its numbers must move while events
+ * flow, and a digit drawn on its canvas must come back classified, through Kafka and the app.
+ *
+ * <p>Needs Debian's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (or the paths in
+ * {@code -Ddashboard.chromium} / {@code -Ddashboard.chromedriver}); skipped without them. Leaves a
+ * screenshot in {@code target/dashboard.png}.
+ */
+class DashboardBrowserIT {
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardBrowserIT.class);
+  private static final Path CHROMIUM =
+      Path.of(System.getProperty("dashboard.chromium", "/usr/bin/chromium"));
+  private static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("dashboard.chromedriver", "/usr/bin/chromedriver"));
+  private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+  private static final Duration APP_READY = Duration.ofMinutes(3);
+  private static final Duration ROUND_TRIP = Duration.ofSeconds(60);
+
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @AfterEach
+  void tearDown() {
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      try {
+        cleanup.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("cleanup failed", e);
+      }
+    }
+  }
+
+  @Test
+  void shouldShowTheLiveStreamAndClassifyADigitDrawnInTheBrowser() throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "headless Chromium is not installed ("
+            + CHROMIUM
+            + " and "
+            + CHROMEDRIVER
+            + " must both exist; set -Ddashboard.chromium and -Ddashboard.chromedriver to use"
+            + " others): the browser test is skipped");
+
+    // Given a broker with the product's topics and a trained model published
+    KafkaFixture kafka = KafkaFixture.start();
+    cleanup.add(kafka);
+    TopicNames topics = TopicNames.DEFAULTS;
+    kafka.createTopic(topics.images(), 2, Map.of());
+    kafka.createTopic(topics.predictions(), 2, Map.of());
+    kafka.createTopic(topics.shadowPredictions(), 2, Map.of());
+    kafka.createTopic(topics.deadLetters(), 1, Map.of());
+    kafka.createTopic(
+        topics.models(), 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "4194304"));
+    kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
+    Path modelDir = TestModels.subsetCnnDir();
+    assertThat(
+            TrainerCli.execute(
+                "publish",
+                "--model-dir",
+                modelDir.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers()))
+        .isZero();
+
+    // and the stream app running in its own JVM
+    int appPort = freePort();
+    Process app = startStreamApp(kafka.bootstrapServers(), appPort);
+    URI appUrl = URI.create("http://127.0.0.1:" + appPort);
+    await()
+        .atMost(APP_READY)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(app.isAlive()).as("stream app alive (see its log)").isTrue();
+              assertThat(status(appUrl.resolve("/ready"))).isEqualTo(200);
+            });
+
+    // and the dashboard, consuming
+    Properties clientProps = new Properties();
+    clientProps.setProperty("bootstrap.servers", kafka.bootstrapServers());
+    DashboardServer dashboard = DashboardServer.start(clientProps, topics, List.of(appUrl), 0);
+    cleanup.add(dashboard);
+    await().atMost(Duration.ofSeconds(60)).until(dashboard::consuming);
+
+    // When labelled images flow (with a few bad ones) while a browser shows the page
+    EventFlow flow = new EventFlow(kafka.bootstrapServers(), topics.images());
+    cleanup.add(flow);
+    flow.start();
+    WebDriver browser = startBrowser();
+    cleanup.add(browser::quit);
+    browser.get(dashboard.url().toString());
+    assertThat(browser.getTitle()).contains("mnist-stream");
+
+    // Then the numbers move
+    await().atMost(ROUND_TRIP).untilAsserted(() -> assertThat(processed(browser)).isPositive());
+    long first = processed(browser);
+    await()
+        .atMost(ROUND_TRIP)
+        .untilAsserted(() -> assertThat(processed(browser)).isGreaterThan(first));
+    await()
+        .atMost(ROUND_TRIP)
+        .untilAsserted(
+            () -> {
+              assertThat(browser.findElements(By.cssSelector("#strip .tile canvas"))).isNotEmpty();
+              assertThat(browser.findElement(By.id("instances")).getText()).contains("v1", "ready");
+              assertThat(browser.findElement(By.id("kpi-acc")).getText()).matches("\\d+\\.\\d");
+            });
+
+    // When a person draws a 7 on the canvas and clicks classify
+    WebElement canvas = browser.findElement(By.id("draw-canvas"));
+    new Actions(browser)
+        .moveToElement(canvas, -70, -85)
+        .clickAndHold()
+        .moveByOffset(35, 0)
+        .moveByOffset(35, 0)
+        .moveByOffset(40, 0)
+        .moveByOffset(-15, 30)
+        .moveByOffset(-15, 30)
+        .moveByOffset(-15, 30)
+        .moveByOffset(-15, 30)
+        .moveByOffset(-15, 30)
+        .moveByOffset(-10, 30)
+        .release()
+        .perform();
+    browser.findElement(By.id("classify")).click();
+
+    // Then its prediction comes back through Kafka and shows on the page
+    WebElement result = browser.findElement(By.id("draw-result"));
+    await()
+        .atMost(ROUND_TRIP)
+        .untilAsserted(() -> assertThat(result.getAttribute("data-state")).isEqualTo("done"));
+    String eventId = result.getAttribute("data-event-id");
+    String predicted = result.getAttribute("data-predicted");
+    assertThat(eventId).startsWith("dashboard-");
+    assertThat(predicted).matches("[0-9]");
+    assertThat(browser.findElement(By.id("draw-digit")).getText()).isEqualTo(predicted);
+    Map<String, Object> drawn =
+        AggregatesTest.list(
+                AggregatesTest.map(JsonReader.parse(dashboard.stateJson())).get("drawn"))
+            .stream()
+            .map(AggregatesTest::map)
+            .filter(d -> eventId.equals(d.get("eventId")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(drawn).containsEntry("status", "classified");
+    assertThat(drawn.get("predicted").toString()).isEqualTo(predicted);
+    LOG.info("The drawn 7 came back as {} ({})", predicted, eventId);
+    assertThat(severeConsoleMessages(browser)).isEmpty();
+    // Half a minute of flow, so the screenshot's charts have something to show
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(() -> assertThat(processed(browser)).isGreaterThan(1_000));
+    Files.createDirectories(SCREENSHOT.getParent());
+    Files.write(
+        SCREENSHOT,
+        ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    LOG.info("Screenshot: {}", SCREENSHOT.toAbsolutePath());
+  }
+
+  private static long processed(WebDriver browser) {
+    String text = browser.findElement(By.id("processed-total")).getText().replaceAll("[^0-9]", "");
+    return text.isEmpty() ? 0 : Long.parseLong(text);
+  }
+
+  private static List<String> severeConsoleMessages(WebDriver browser) {
+    return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
+        .toList();
+  }
+
+  private WebDriver startBrowser() throws IOException {
+    Path profile = Files.createTempDirectory("dashboard-it-chromium");
+    ChromeOptions options = new ChromeOptions();
+    // Both paths explicit: Selenium Manager never runs, so nothing is downloaded.
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1600,2000",
+        "--user-data-dir=" + profile);
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, options);
+  }
+
+  private Process startStreamApp(String bootstrapServers, int httpPort) throws IOException {
+    Path stateDir = Files.createTempDirectory("dashboard-it-state");
+    Path log = Path.of("target", "stream-app-it.log").toAbsolutePath();
+    Files.createDirectories(log.getParent());
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dai.djl.offline=true",
+            "-Xmx768m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.mniststream.app.StreamAppCli",
+            "run",
+            "--set",
+            "bootstrap.servers=" + bootstrapServers,
+            "--set",
+            "http.port=" + httpPort,
+            "--set",
+            "application.id=dashboard-it-" + UUID.randomUUID(),
+            "--set",
+            "state.dir=" + stateDir);
+    LOG.info("Starting the stream app (log: {})", log);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .start();
+    cleanup.add(
+        () -> {
+          process.destroy();
+          if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+          }
+        });
+    return process;
+  }
+
+  private int status(URI uri) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * Labelled test images of the subset at about 40 a second, with one bad event in 25 (a pixel
+   * count that does not match its size) so the dead-letter panel has something to show.
+   */
+  private static final class EventFlow implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final IdxDataset images;
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "dashboard-it-events");
+              t.setDaemon(true);
+              return t;
+            });
+    private final AtomicInteger sent = new AtomicInteger();
+
+    EventFlow(String bootstrapServers, String topic) throws IOException {
+      Properties props = new Properties();
+      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      this.producer = new KafkaProducer<>(props);
+      this.topic = topic;
+      Path subset = TestModels.subsetDir();
+      this.images =
+          IdxReader.read(
+              subset.resolve(MnistFiles.TEST_IMAGES + ".gz"),
+              subset.resolve(MnistFiles.TEST_LABELS + ".gz"));
+    }
+
+    void start() {
+      timer.scheduleAtFixedRate(this::sendOne, 0, 25, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendOne() {
+      int i = sent.getAndIncrement();
+      int index = i % images.count();
+      byte[] pixels = images.pixelsOf(index);
+      if (i % 25 == 24) {
+        pixels = java.util.Arrays.copyOf(pixels, 700);
+      }
+      ImageEvent event =
+          ImageEvent.newBuilder()
+              .setEventId("it-" + i)
+              .setSource("dashboard-it")
+              .setEventTime(Instant.now())
+              .setWidth(28)
+              .setHeight(28)
+              .setEncoding(PixelEncoding.RAW_GRAY8)
+              .setPixels(ByteBuffer.wrap(pixels))
+              .setLabel(images.label(index))
+              .setAttributes(Map.of())
+              .build();
+      producer.send(
+          new ProducerRecord<>(
+              topic, "key-" + (i % 16), ContractSerdes.imageEvent().encode(event)));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      timer.shutdownNow();
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+}
