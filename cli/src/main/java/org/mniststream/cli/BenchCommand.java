@@ -127,7 +127,22 @@ final class BenchCommand implements Callable<Integer> {
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(durationSeconds);
         long[] atWarmup = new long[2];
         ProcessStats[] statsAtWarmup = new ProcessStats[1];
-        long rssMax = 0;
+        // RSS sampled every 5 s after warm-up: a leak shows as growth across the run
+        java.util.concurrent.atomic.AtomicLong rssMin =
+            new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.atomic.AtomicLong rssMax =
+            new java.util.concurrent.atomic.AtomicLong();
+        swapper.scheduleAtFixedRate(
+            () -> {
+              if (System.nanoTime() >= warmupEnd) {
+                long rss = ProcessStats.of(app.pid()).rssBytes();
+                rssMin.accumulateAndGet(rss, Math::min);
+                rssMax.accumulateAndGet(rss, Math::max);
+              }
+            },
+            5,
+            5,
+            TimeUnit.SECONDS);
         long sent =
             source.send(
                 test,
@@ -171,7 +186,8 @@ final class BenchCommand implements Callable<Integer> {
                 100.0 * (endStats.cpuMillis() - start.cpuMillis()) / (measuredNanos / 1e6),
                 start.rssBytes(),
                 endStats.rssBytes(),
-                Math.max(rssMax, endStats.rssBytes()));
+                rssMin.get() == Long.MAX_VALUE ? endStats.rssBytes() : rssMin.get(),
+                Math.max(rssMax.get(), endStats.rssBytes()));
         System.out.println(f.table());
         if (json != null) {
           Files.writeString(json, f.json());
@@ -207,6 +223,7 @@ final class BenchCommand implements Callable<Integer> {
       double appCpuPercent,
       long rssStart,
       long rssEnd,
+      long rssMin,
       long rssMax) {
 
     double ms(double percentile) {
@@ -227,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
           latency p50/p95/p99  %.1f / %.1f / %.1f ms (max %.1f ms)
           longest gap          %d ms
           app CPU              %.0f%% of one core
-          app RSS              %d MiB at warm-up end, %d MiB at end
+          app RSS              %d MiB at warm-up end, %d MiB at end (min %d, max %d after warm-up)
           """,
           guarantee,
           targetRate == 0 ? "flat out" : String.format(Locale.ROOT, "%.0f", targetRate),
@@ -244,7 +261,9 @@ final class BenchCommand implements Callable<Integer> {
           maxGapMillis,
           appCpuPercent,
           rssStart >> 20,
-          rssEnd >> 20);
+          rssEnd >> 20,
+          rssMin >> 20,
+          rssMax >> 20);
     }
 
     String json() {
@@ -253,7 +272,8 @@ final class BenchCommand implements Callable<Integer> {
           "{\"at\":\"%s\",\"guarantee\":\"%s\",\"targetRate\":%.0f,\"seconds\":%d,\"sent\":%d,"
               + "\"predictions\":%d,\"duplicates\":%d,\"deadLetters\":%d,\"sustainedPerSecond\":%.1f,"
               + "\"latencyMs\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
-              + "\"longestGapMs\":%d,\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d}%n",
+              + "\"longestGapMs\":%d,\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d,"
+              + "\"rssMinBytes\":%d,\"rssMaxBytes\":%d}%n",
           at,
           guarantee,
           targetRate,
@@ -270,7 +290,9 @@ final class BenchCommand implements Callable<Integer> {
           maxGapMillis,
           appCpuPercent,
           rssStart,
-          rssEnd);
+          rssEnd,
+          rssMin,
+          rssMax);
     }
   }
 }

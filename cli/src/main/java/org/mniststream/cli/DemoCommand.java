@@ -1,6 +1,7 @@
 package org.mniststream.cli;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mniststream.dashboard.DashboardServer;
 import org.mniststream.trainer.DatasetFiles;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
@@ -64,6 +66,16 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
   int httpPort = 8080;
+
+  @Option(
+      names = "--dashboard-port",
+      description = "Live dashboard HTTP port (default: ${DEFAULT-VALUE}).")
+  int dashboardPort = 8088;
+
+  @Option(
+      names = "--linger",
+      description = "Seconds to keep the stack (and the dashboard) up after the summary.")
+  int lingerSeconds;
 
   @Option(names = "--data-dir", description = "Directory holding the four MNIST IDX files.")
   Path dataDir;
@@ -128,14 +140,17 @@ final class DemoCommand implements Callable<Integer> {
       }
       check(TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
 
+      DashboardServer dashboard = null;
       ChildJvm app =
           stack.startApp(
               "stream-app", httpPort, List.of("application.id=mnist-" + run), List.of("-Xmx1g"));
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
-      step(
-          "stream app ready: dashboard and health at http://127.0.0.1:"
-              + httpPort
-              + "/ (/ready /model /metrics)");
+      URI appUrl = URI.create("http://127.0.0.1:" + httpPort);
+      dashboard =
+          DashboardServer.start(
+              stack.clientProps(), stack.topics(), List.of(appUrl), dashboardPort);
+      step("stream app ready (" + appUrl + "/ready /model /metrics)");
+      step("live dashboard: " + dashboard.url() + "  (draw a digit there; it goes through Kafka)");
 
       try (PredictionTracker tracker =
               new PredictionTracker(
@@ -185,6 +200,14 @@ final class DemoCommand implements Callable<Integer> {
         ticker.shutdownNow();
         check(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
         summary(tracker.snapshot(), events, swapAt.get(), started);
+        if (lingerSeconds > 0) {
+          step("keeping the stack up for " + lingerSeconds + " s: " + dashboard.url());
+          Thread.sleep(lingerSeconds * 1000L);
+        }
+      } finally {
+        if (dashboard != null) {
+          dashboard.close();
+        }
       }
     }
     return 0;
