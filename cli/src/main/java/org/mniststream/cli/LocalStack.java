@@ -116,6 +116,14 @@ final class LocalStack implements AutoCloseable {
     throw new IllegalStateException("the stream app was not ready within " + timeout);
   }
 
+  /** Restarts the embedded broker on the same port and data (clients reconnect by themselves). */
+  void restartBroker() {
+    if (broker == null) {
+      throw new IllegalStateException("an external cluster cannot be restarted from here");
+    }
+    broker.restart();
+  }
+
   @Override
   public void close() throws InterruptedException {
     for (ChildJvm app : apps) {

@@ -39,6 +39,7 @@ public final class MnistStreamCli {
     return switch (command) {
       case "demo" -> new CommandLine(new DemoCommand()).execute(rest(args));
       case "bench" -> new CommandLine(new BenchCommand()).execute(rest(args));
+      case "chaos" -> new CommandLine(new ChaosCommand()).execute(rest(args));
       case "sample-events" -> new CommandLine(new SampleEventsCommand()).execute(rest(args));
       case "broker" -> {
         EmbeddedKafkaMain.main(rest(args));
@@ -78,6 +79,7 @@ public final class MnistStreamCli {
         Tools
           broker      run a real single-node Kafka broker (KRaft) on this machine
           bench       load generator: events/s, end-to-end latency percentiles, CPU, RSS
+          chaos       kill -9 the app and restart the broker mid-stream; count losses, duplicates
           sample-events  write MNIST test images as ImageEvent files (for kcat and other clients)
         """;
   }
