@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path work = Files.createTempDirectory("mnist-bench-");
+    Path work = LocalStack.scratchDirectory("mnist-bench-");
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     DatasetFiles mnist =
         dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();

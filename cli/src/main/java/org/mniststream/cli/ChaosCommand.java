@@ -1,6 +1,5 @@
 package org.mniststream.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +50,7 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path work = Files.createTempDirectory("mnist-chaos-");
+    Path work = LocalStack.scratchDirectory("mnist-chaos-");
     String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
     DatasetFiles mnist =
         dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();

@@ -35,6 +35,22 @@ final class LocalStack implements AutoCloseable {
     this.workDir = workDir;
   }
 
+  /** A scratch directory for a run, deleted with everything in it when the JVM exits. */
+  static Path scratchDirectory(String prefix) throws IOException {
+    Path dir = java.nio.file.Files.createTempDirectory(prefix);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> deleteTree(dir), "scratch-cleanup-" + dir.getFileName()));
+    return dir;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+
   /** Starts an embedded broker unless {@code bootstrapServers} names an existing cluster. */
   static LocalStack start(String bootstrapServers, Path workDir, int partitions)
       throws InterruptedException {

@@ -79,7 +79,7 @@ public record AppSettings(
     Map<String, String> d = new LinkedHashMap<>();
     d.put(MODEL_NAME, "mnist");
     d.put(BATCH_SIZE, "64");
-    d.put(BATCH_MAX_WAIT_MS, "20");
+    d.put(BATCH_MAX_WAIT_MS, "5");
     d.put(IMAGE_MAX_SIDE, "1024");
     d.put(HTTP_PORT, "8080");
     d.put(TRUSTED_KEYS, "");

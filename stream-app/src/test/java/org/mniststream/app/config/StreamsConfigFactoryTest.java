@@ -15,7 +15,7 @@ class StreamsConfigFactoryTest {
         .containsEntry("application.id", "mnist-stream")
         .containsEntry("bootstrap.servers", "localhost:9092")
         .containsEntry("processing.guarantee", "exactly_once_v2")
-        .containsEntry("commit.interval.ms", "100")
+        .containsEntry("commit.interval.ms", "50")
         .containsEntry(
             "default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde")
         .containsEntry("consumer.auto.offset.reset", "earliest")
