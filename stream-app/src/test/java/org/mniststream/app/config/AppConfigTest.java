@@ -65,7 +65,7 @@ class AppConfigTest {
 
     assertThat(s.modelName()).isEqualTo("mnist");
     assertThat(s.batchSize()).isEqualTo(64);
-    assertThat(s.batchMaxWait()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.batchMaxWait()).isEqualTo(Duration.ofMillis(5));
     assertThat(s.maxImageSide()).isEqualTo(1024);
     assertThat(s.httpPort()).isEqualTo(8080);
     assertThat(s.trustedKeys()).isEmpty();
