@@ -57,7 +57,18 @@ final class PredictionTracker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     this.consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(predictionsTopic, deadLettersTopic));
+    // Assigned, not subscribed: a group rebalance (a broker restart moves the coordinator) would
+    // send an uncommitted subscriber back to the earliest offset and count everything twice.
+    List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+    for (String topic : List.of(predictionsTopic, deadLettersTopic)) {
+      consumer
+          .partitionsFor(topic)
+          .forEach(
+              p ->
+                  partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
     this.predictionsTopic = predictionsTopic;
     this.runPrefix = runPrefix;
     this.thread = new Thread(this, "prediction-tracker");

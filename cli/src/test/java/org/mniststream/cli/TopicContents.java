@@ -32,7 +32,13 @@ final class TopicContents<V> implements AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topic));
+    // assigned, not subscribed: no rebalance can send it back to the earliest offset
+    List<org.apache.kafka.common.TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
     thread =
         new Thread(
             () -> {

@@ -76,6 +76,11 @@ public final class StreamsConfigFactory {
     p.putIfAbsent(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DefaultProductionExceptionHandler.class.getName());
+    // An instance that dies without leaving the group (kill -9, a lost machine) holds its
+    // partitions until its session expires: 10 s instead of the client default of 45 s bounds
+    // how long those events wait for a surviving or restarted instance.
+    p.putIfAbsent(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
     // A new application id must classify the backlog it finds, never skip it.
     p.putIfAbsent(
         StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
