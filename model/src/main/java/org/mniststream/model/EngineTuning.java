@@ -6,10 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Process-wide libtorch thread settings for serving: one intra-op thread per calling thread, one
- * inter-op thread. Call {@link #apply()} once at start-up, before any thread runs a tensor op:
- * libtorch reads the intra-op setting into each thread on that thread's first op, and the inter-op
- * pool cannot change once used.
+ * Process-wide native settings for serving: one libtorch intra-op thread per calling thread, one
+ * inter-op thread, and glibc malloc thresholds that keep activation memory mapped between batches
+ * ({@link NativeHeapTuning}). Call {@link #apply()} once at start-up, before any thread runs a
+ * tensor op: libtorch reads the intra-op setting into each thread on that thread's first op, and
+ * the inter-op pool cannot change once used.
  *
  * <p>Why one: libtorch's default is an OpenMP team as wide as the machine for every op of every
  * calling thread. When the cores are busy (other stream threads, GC, a broker or a trainer on the
@@ -43,15 +44,17 @@ public final class EngineTuning {
       // eager DJL never schedules work on the inter-op pool: one thread there costs nothing
       System.setProperty(NUM_INTEROP_THREADS, "1");
     }
+    boolean heapTuned = NativeHeapTuning.apply();
     Engine.getEngine("PyTorch");
     if (JniUtils.getNumThreads() != threads) {
       // the engine was already loaded with other settings: the intra-op count can still change
       JniUtils.setNumThreads(threads);
     }
     LOG.info(
-        "libtorch threads: {} intra-op per calling thread, {} inter-op",
+        "libtorch threads: {} intra-op per calling thread, {} inter-op; malloc thresholds {}",
         JniUtils.getNumThreads(),
-        JniUtils.getNumInteropThreads());
+        JniUtils.getNumInteropThreads(),
+        heapTuned ? "raised" : "left as they are");
     return JniUtils.getNumThreads();
   }
 }

@@ -1,0 +1,65 @@
+package org.mniststream.model;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops glibc from handing libtorch's activation memory back to the kernel after every batch.
+ *
+ * <p>Why: each forward pass allocates a few MB of activations (CNN_V1's first conv output is 5.5 MB
+ * for 64 images) and frees them at the end of the call. With glibc's defaults a thread's arena then
+ * trims its free top with {@code madvise(MADV_DONTNEED)}, so the next batch page-faults every page
+ * back in and the kernel zeroes it: in perf, {@code clear_page_erms}, {@code exc_page_fault} and
+ * friends, and the first conv of a 64-batch took ~5 ms instead of ~1 ms. Raising glibc's trim
+ * threshold (and pinning the mmap threshold at its maximum, so that setting one does not drop the
+ * other to its 128 KB default) keeps a thread's activation memory mapped between batches. The cost
+ * is that each arena keeps up to {@link #TRIM_THRESHOLD} of free memory instead of returning it.
+ *
+ * <p>The same settings can be given as the environment variables {@code MALLOC_TRIM_THRESHOLD_} and
+ * {@code MALLOC_MMAP_THRESHOLD_}; when either is set, or on anything but Linux/glibc, or with
+ * {@code -Dmniststream.malloc.tune=false}, this does nothing. JNA is DJL's own dependency.
+ */
+final class NativeHeapTuning {
+  static final String PROPERTY = "mniststream.malloc.tune";
+
+  /** glibc's ceiling for M_MMAP_THRESHOLD on 64-bit (HEAP_MAX_SIZE / 2). */
+  static final int MMAP_THRESHOLD = 32 << 20;
+
+  static final int TRIM_THRESHOLD = 128 << 20;
+
+  private static final int M_TRIM_THRESHOLD = -1;
+  private static final int M_MMAP_THRESHOLD = -3;
+  private static final Logger LOG = LoggerFactory.getLogger(NativeHeapTuning.class);
+
+  private NativeHeapTuning() {}
+
+  /** The glibc entry point this class needs. */
+  interface CLibrary extends Library {
+    int mallopt(int param, int value);
+  }
+
+  /** Sets both thresholds (idempotent); true when glibc accepted them. */
+  static boolean apply() {
+    if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))
+        || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+        || System.getenv("MALLOC_TRIM_THRESHOLD_") != null
+        || System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
+      return false;
+    }
+    try {
+      CLibrary c = Native.load("c", CLibrary.class);
+      boolean ok =
+          c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+              && c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1;
+      LOG.debug("glibc malloc thresholds set: {}", ok);
+      return ok;
+    } catch (LinkageError | RuntimeException e) {
+      // not glibc (musl has no mallopt thresholds) or no JNA: serving works, just slower
+      LOG.info("glibc malloc thresholds not set ({}); see docs/BENCHMARKS.md", e.toString());
+      return false;
+    }
+  }
+}
