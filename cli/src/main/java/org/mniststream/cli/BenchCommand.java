@@ -78,8 +78,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-bench-");
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist =
-        dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();
+    DatasetFiles mnist = Runs.dataset(dataDir);
     IdxDataset test = mnist.loadTest();
     String data = mnist.trainImages().getParent().toString();
     try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
@@ -87,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
       Path model = modelDir;
       if (model == null) {
         model = work.resolve("model");
-        check(
+        Runs.requireSuccess(
             TrainerCli.execute(
                 "train",
                 "--data-dir",
@@ -100,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                 model.toString()),
             "training the benchmark model");
       }
-      check(publish(model, bs), "publishing the model");
+      Runs.requireSuccess(publish(model, bs), "publishing the model");
       List<String> appSettings = new ArrayList<>(settings);
       appSettings.add("application.id=mnist-" + run);
       appSettings.add("processing.guarantee=" + guarantee);
@@ -200,12 +199,6 @@ final class BenchCommand implements Callable<Integer> {
   private static int publish(Path model, String bs) {
     return TrainerCli.execute(
         "publish", "--model-dir", model.toString(), "--bootstrap-servers", bs);
-  }
-
-  private static void check(int exitCode, String what) {
-    if (exitCode != 0) {
-      throw new IllegalStateException(what + " failed with exit code " + exitCode);
-    }
   }
 
   record Figures(

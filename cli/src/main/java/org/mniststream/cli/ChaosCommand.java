@@ -52,12 +52,11 @@ final class ChaosCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-chaos-");
     String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist =
-        dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();
+    DatasetFiles mnist = Runs.dataset(dataDir);
     IdxDataset test = mnist.loadTest();
     try (LocalStack stack = LocalStack.start(null, work, 2)) {
       Path model = work.resolve("model");
-      check(
+      Runs.requireSuccess(
           TrainerCli.execute(
               "train",
               "--data-dir",
@@ -126,12 +125,6 @@ final class ChaosCommand implements Callable<Integer> {
         System.out.println(ok ? "PASS" : "FAIL");
         return ok ? 0 : 1;
       }
-    }
-  }
-
-  private static void check(int exitCode, String what) {
-    if (exitCode != 0) {
-      throw new IllegalStateException(what + " failed with exit code " + exitCode);
     }
   }
 }

@@ -95,8 +95,7 @@ final class DemoCommand implements Callable<Integer> {
     String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
     step("work directory " + work.toAbsolutePath());
 
-    DatasetFiles mnist =
-        dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();
+    DatasetFiles mnist = Runs.dataset(dataDir);
     step(
         "data: "
             + mnist.source()
@@ -121,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
               ? List.of("--epochs", "1", "--max-batches", "120")
               : List.of("--epochs", Integer.toString(epochs)));
       train.addAll(List.of("--publish", "--bootstrap-servers", bs));
-      check(TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
+      Runs.requireSuccess(TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
 
       step("fine-tuning version 2 from version 1 (it is published mid-stream)");
       List<String> tune =
@@ -138,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
       if (quick) {
         tune.addAll(List.of("--max-batches", "120"));
       }
-      check(TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
+      Runs.requireSuccess(TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
 
       DashboardServer dashboard = null;
       ChildJvm app =
@@ -198,7 +197,7 @@ final class DemoCommand implements Callable<Integer> {
           Thread.sleep(200);
         }
         ticker.shutdownNow();
-        check(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
+        Runs.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
         summary(tracker.snapshot(), events, swapAt.get(), started);
         if (lingerSeconds > 0) {
           step("keeping the stack up for " + lingerSeconds + " s: " + dashboard.url());
@@ -262,11 +261,5 @@ final class DemoCommand implements Callable<Integer> {
   private void step(String message) {
     out.println(
         "[" + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
-  }
-
-  private static void check(int exitCode, String what) {
-    if (exitCode != 0) {
-      throw new IllegalStateException(what + " failed with exit code " + exitCode);
-    }
   }
 }

@@ -39,8 +39,7 @@ final class SampleEventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DatasetFiles files =
-        dataDir != null ? DatasetFiles.inDirectory(dataDir) : DatasetFiles.acquireMnist();
+    DatasetFiles files = Runs.dataset(dataDir);
     IdxDataset test = files.loadTest();
     Files.createDirectories(out);
     AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();
