@@ -1,5 +1,7 @@
 package org.mniststream.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import org.mniststream.cli.PredictionTracker.ServingGaps;
 import org.mniststream.trainer.DatasetFiles;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
@@ -57,6 +60,18 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", description = "Extra stream-app setting key=value (repeatable).")
   List<String> settings = new ArrayList<>();
 
+  @Option(
+      names = "--app-jvm-option",
+      description = "JVM option of the stream app (repeatable; default: ${DEFAULT-VALUE}).")
+  List<String> appJvmOptions = new ArrayList<>(List.of("-Xmx1g"));
+
+  @Option(
+      names = "--nmt",
+      description =
+          "Run the app with native memory tracking and print what grew between warm-up end and"
+              + " the end (jcmd VM.native_memory summary.diff).")
+  boolean nativeMemoryTracking;
+
   @Option(names = "--swap-every", description = "Publish a new model version every N seconds.")
   int swapEverySeconds;
 
@@ -73,6 +88,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
   int httpPort = 18080;
+
+  /** Gaps between predictions this close to a swap count as the swap's. */
+  static final long SWAP_WINDOW_MILLIS = 2_000;
 
   @Override
   public Integer call() throws Exception {
@@ -103,7 +121,11 @@ final class BenchCommand implements Callable<Integer> {
       List<String> appSettings = new ArrayList<>(settings);
       appSettings.add("application.id=mnist-" + run);
       appSettings.add("processing.guarantee=" + guarantee);
-      ChildJvm app = stack.startApp("stream-app", httpPort, appSettings, List.of("-Xmx1g"));
+      List<String> jvmOptions = new ArrayList<>(appJvmOptions);
+      if (nativeMemoryTracking) {
+        jvmOptions.add("-XX:NativeMemoryTracking=summary");
+      }
+      ChildJvm app = stack.startApp("stream-app", httpPort, appSettings, jvmOptions);
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
 
       ScheduledExecutorService swapper = Executors.newSingleThreadScheduledExecutor();
@@ -156,18 +178,28 @@ final class BenchCommand implements Callable<Integer> {
                     atWarmup[1] = tracker.snapshot().predictions();
                     tracker.resetLatency();
                     tracker.resetMaxGap();
+                    if (nativeMemoryTracking) {
+                      jcmd(app.pid(), "VM.native_memory", "baseline");
+                    }
                   }
                 });
         long measuredNanos = System.nanoTime() - warmupEnd;
         PredictionTracker.Snapshot atEnd = tracker.snapshot();
         ProcessStats endStats = ProcessStats.of(app.pid());
+        if (nativeMemoryTracking) {
+          System.out.println(jcmd(app.pid(), "VM.native_memory", "summary.diff", "scale=MB"));
+          System.out.println(jcmd(app.pid(), "GC.heap_info"));
+        }
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         PredictionTracker.Snapshot s = atEnd;
         while (System.nanoTime() < drainDeadline && s.predictions() + s.deadLetters() < sent) {
           Thread.sleep(200);
           s = tracker.snapshot();
         }
-        swapper.shutdownNow();
+        swapper.shutdown(); // a publish under way finishes: interrupting it only makes noise
+        if (!swapper.awaitTermination(60, TimeUnit.SECONDS)) {
+          swapper.shutdownNow();
+        }
         ProcessStats start = statsAtWarmup[0] == null ? endStats : statsAtWarmup[0];
         Figures f =
             new Figures(
@@ -182,6 +214,7 @@ final class BenchCommand implements Callable<Integer> {
                 (atEnd.predictions() - atWarmup[1]) / (measuredNanos / 1e9),
                 s.latencyMicros(),
                 s.maxGapMillis(),
+                tracker.servingGaps(SWAP_WINDOW_MILLIS),
                 100.0 * (endStats.cpuMillis() - start.cpuMillis()) / (measuredNanos / 1e6),
                 start.rssBytes(),
                 endStats.rssBytes(),
@@ -193,6 +226,25 @@ final class BenchCommand implements Callable<Integer> {
         }
         return s.predictions() + s.deadLetters() == sent ? 0 : 1;
       }
+    }
+  }
+
+  /** Runs the JDK's jcmd (next to this JVM's java) against {@code pid}; returns its output. */
+  private static String jcmd(long pid, String... command) {
+    Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    Path jcmd = java.resolveSibling("jcmd");
+    List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+    cmd.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "jcmd failed: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "jcmd interrupted";
     }
   }
 
@@ -213,6 +265,7 @@ final class BenchCommand implements Callable<Integer> {
       double sustainedPerSecond,
       Histogram latency,
       long maxGapMillis,
+      PredictionTracker.ServingGaps servingGaps,
       double appCpuPercent,
       long rssStart,
       long rssEnd,
@@ -235,7 +288,10 @@ final class BenchCommand implements Callable<Integer> {
           dead letters         %d
           sustained            %.0f predictions/s
           latency p50/p95/p99  %.1f / %.1f / %.1f ms (max %.1f ms)
-          longest gap          %d ms
+          longest gap          %d ms between two prediction arrivals
+          serving gap          longest gap between predictions made, per %d s window:
+                               %d swap windows: median %d ms, max %d ms
+                               %d windows away from swaps: median %d ms, max %d ms
           app CPU              %.0f%% of one core
           app RSS              %d MiB at warm-up end, %d MiB at end (min %d, max %d after warm-up)
           """,
@@ -252,6 +308,13 @@ final class BenchCommand implements Callable<Integer> {
           ms(99),
           latency.getMaxValue() / 1000.0,
           maxGapMillis,
+          2 * SWAP_WINDOW_MILLIS / 1000,
+          servingGaps.swaps(),
+          ServingGaps.median(servingGaps.nearSwaps()),
+          ServingGaps.max(servingGaps.nearSwaps()),
+          servingGaps.awayFromSwaps().size(),
+          ServingGaps.median(servingGaps.awayFromSwaps()),
+          ServingGaps.max(servingGaps.awayFromSwaps()),
           appCpuPercent,
           rssStart >> 20,
           rssEnd >> 20,
@@ -265,7 +328,8 @@ final class BenchCommand implements Callable<Integer> {
           "{\"at\":\"%s\",\"guarantee\":\"%s\",\"targetRate\":%.0f,\"seconds\":%d,\"sent\":%d,"
               + "\"predictions\":%d,\"duplicates\":%d,\"deadLetters\":%d,\"sustainedPerSecond\":%.1f,"
               + "\"latencyMs\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
-              + "\"longestGapMs\":%d,\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d,"
+              + "\"longestGapMs\":%d,\"swaps\":%d,\"servingGapMs\":{\"swapMedian\":%d,"
+              + "\"swapMax\":%d,\"awayMedian\":%d,\"awayMax\":%d},\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d,"
               + "\"rssMinBytes\":%d,\"rssMaxBytes\":%d}%n",
           at,
           guarantee,
@@ -281,6 +345,11 @@ final class BenchCommand implements Callable<Integer> {
           ms(99),
           latency.getMaxValue() / 1000.0,
           maxGapMillis,
+          servingGaps.swaps(),
+          ServingGaps.median(servingGaps.nearSwaps()),
+          ServingGaps.max(servingGaps.nearSwaps()),
+          ServingGaps.median(servingGaps.awayFromSwaps()),
+          ServingGaps.max(servingGaps.awayFromSwaps()),
           appCpuPercent,
           rssStart,
           rssEnd,

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
@@ -27,6 +29,7 @@ final class ImageEventSource implements AutoCloseable {
   private final AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();
   private final String topic;
   private final String source;
+  private final AtomicLong failed = new AtomicLong();
 
   ImageEventSource(Properties clientProps, String topic, String source) {
     Properties props = new Properties();
@@ -73,12 +76,24 @@ final class ImageEventSource implements AutoCloseable {
       }
       int index = (int) (sent % images.count());
       String id = eventId(runId, sent);
-      producer.send(new ProducerRecord<>(topic, id, serde.encode(event(images, index, id))));
+      producer.send(
+          new ProducerRecord<>(topic, id, serde.encode(event(images, index, id))), this::onAck);
       sent++;
       afterEach.accept(sent);
     }
     producer.flush();
     return sent;
+  }
+
+  private void onAck(RecordMetadata metadata, Exception e) {
+    if (e != null && failed.getAndIncrement() == 0) {
+      System.err.println("An image event could not be sent (counted, not retried): " + e);
+    }
+  }
+
+  /** Sends the producer gave up on (delivery timeout, fatal error): those events do not exist. */
+  long failed() {
+    return failed.get();
   }
 
   private ImageEvent event(IdxDataset images, int index, String id) {
@@ -98,12 +113,13 @@ final class ImageEventSource implements AutoCloseable {
   /** Sends raw bytes as they are (malformed events for robustness runs); key may be null. */
   void sendRaw(byte[] key, byte[] value) {
     String k = key == null ? null : new String(key, java.nio.charset.StandardCharsets.UTF_8);
-    producer.send(new ProducerRecord<>(topic, k, value));
+    producer.send(new ProducerRecord<>(topic, k, value), this::onAck);
   }
 
   /** Sends image {@code index} of the dataset as event {@code id}. */
   void sendOne(IdxDataset images, int index, String id) {
-    producer.send(new ProducerRecord<>(topic, id, serde.encode(event(images, index, id))));
+    producer.send(
+        new ProducerRecord<>(topic, id, serde.encode(event(images, index, id))), this::onAck);
   }
 
   void flush() {

@@ -35,11 +35,20 @@ final class LocalStack implements AutoCloseable {
     this.workDir = workDir;
   }
 
-  /** A scratch directory for a run, deleted with everything in it when the JVM exits. */
+  /**
+   * A scratch directory for a run (broker data, app state and logs), deleted with everything in it
+   * when the JVM exits, unless the environment variable {@code MNIST_KEEP_WORK} is set: then it is
+   * kept for a post-mortem and its path is printed.
+   */
   static Path scratchDirectory(String prefix) throws IOException {
     Path dir = java.nio.file.Files.createTempDirectory(prefix);
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> deleteTree(dir), "scratch-cleanup-" + dir.getFileName()));
+    if (System.getenv("MNIST_KEEP_WORK") != null) {
+      System.out.println("work directory (kept): " + dir);
+    } else {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> deleteTree(dir), "scratch-cleanup-" + dir.getFileName()));
+    }
     return dir;
   }
 
@@ -137,7 +146,9 @@ final class LocalStack implements AutoCloseable {
     if (broker == null) {
       throw new IllegalStateException("an external cluster cannot be restarted from here");
     }
+    long start = System.nanoTime();
     broker.restart();
+    log.info("embedded broker restarted in {} ms", (System.nanoTime() - start) / 1_000_000);
   }
 
   @Override

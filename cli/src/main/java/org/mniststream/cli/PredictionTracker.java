@@ -1,6 +1,7 @@
 package org.mniststream.cli;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ final class PredictionTracker implements Runnable, AutoCloseable {
   private final Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
   private Histogram intervalLatency = new Histogram(3_600_000_000L, 3);
   private final Set<String> seen = new HashSet<>();
+  private final Map<String, Integer> seenAgain = new HashMap<>(); // id -> predictions beyond one
   private final Map<Long, long[]> perVersion = new TreeMap<>(); // version -> {served, correct}
   private final Map<Long, Long> firstArrivalOfVersion = new TreeMap<>();
   private long predictions;
@@ -45,6 +47,11 @@ final class PredictionTracker implements Runnable, AutoCloseable {
   private long lastArrivalMillis;
   private long maxGapMillis;
   private long latestVersion = -1;
+  // processedAt of every prediction since the last resetMaxGap(), and the earliest processedAt of
+  // each model version: the app-side view of gaps, free of the consumer's and the commit's cadence
+  private long[] processedAt = new long[1 << 16];
+  private int processedCount;
+  private final Map<Long, Long> firstProcessedOfVersion = new TreeMap<>();
 
   /** Tracks predictions whose event id starts with {@code runPrefix}. */
   PredictionTracker(
@@ -97,6 +104,7 @@ final class PredictionTracker implements Runnable, AutoCloseable {
           }
           if (!seen.add(p.getEventId())) {
             duplicates++;
+            seenAgain.merge(p.getEventId(), 1, Integer::sum);
             continue;
           }
           predictions++;
@@ -107,6 +115,12 @@ final class PredictionTracker implements Runnable, AutoCloseable {
             maxGapMillis = Math.max(maxGapMillis, now - lastArrivalMillis);
           }
           lastArrivalMillis = now;
+          long made = p.getProcessedAt().toEpochMilli();
+          if (processedCount == processedAt.length) {
+            processedAt = java.util.Arrays.copyOf(processedAt, processedCount * 2);
+          }
+          processedAt[processedCount++] = made;
+          firstProcessedOfVersion.merge(p.getModelVersion(), made, Math::min);
           long[] counts = perVersion.computeIfAbsent(p.getModelVersion(), v -> new long[2]);
           counts[0]++;
           firstArrivalOfVersion.putIfAbsent(p.getModelVersion(), now);
@@ -142,14 +156,125 @@ final class PredictionTracker implements Runnable, AutoCloseable {
         maxGapMillis);
   }
 
+  /**
+   * Compares the predictions seen so far with what the input topic holds ({@code inputCounts}:
+   * event id to the number of records with that id): under exactly-once each input record has
+   * exactly one committed prediction.
+   */
+  synchronized Accounting account(Map<String, Integer> inputCounts) {
+    long inputRecords = 0;
+    long inputDuplicates = 0;
+    long missing = 0;
+    long excess = 0;
+    for (Map.Entry<String, Integer> e : inputCounts.entrySet()) {
+      int in = e.getValue();
+      inputRecords += in;
+      inputDuplicates += in - 1;
+      int out = seen.contains(e.getKey()) ? 1 + seenAgain.getOrDefault(e.getKey(), 0) : 0;
+      if (out < in) {
+        missing += in - out;
+      } else {
+        excess += out - in;
+      }
+    }
+    long unknown = seen.stream().filter(id -> !inputCounts.containsKey(id)).count();
+    return new Accounting(
+        inputCounts.size(), inputRecords, inputDuplicates, missing, excess, unknown);
+  }
+
+  /**
+   * Input against output. {@code missing}: input records without a prediction; {@code excess}:
+   * predictions beyond one per input record; {@code unknown}: predicted ids not on the input topic.
+   */
+  record Accounting(
+      long inputIds,
+      long inputRecords,
+      long inputDuplicates,
+      long missing,
+      long excess,
+      long unknown) {}
+
   /** Forgets the latency recorded so far (warm-up). */
   synchronized void resetLatency() {
     latencyMicros.reset();
   }
 
-  /** Resets the longest-gap figure (after warm-up, before the window that matters). */
+  /** Resets the longest-gap figures (after warm-up, before the window that matters). */
   synchronized void resetMaxGap() {
     maxGapMillis = 0;
+    processedCount = 0;
+  }
+
+  /**
+   * Gaps between two consecutive predictions in the order the app made them ({@code processedAt}),
+   * since the last {@link #resetMaxGap()}. The run is cut into windows of {@code 2 * windowMillis}:
+   * one centred on each swap (the first prediction of every version after the first one seen) and,
+   * in between, as many as fit away from any swap. For each window its longest gap; the swap
+   * windows against the others is what a swap costs, on the same machine in the same run. Arrival
+   * gaps also carry the commit interval (under exactly-once predictions become visible once per
+   * commit); these do not.
+   */
+  synchronized ServingGaps servingGaps(long windowMillis) {
+    long[] times = java.util.Arrays.copyOf(processedAt, processedCount);
+    java.util.Arrays.sort(times);
+    if (times.length < 2) {
+      return new ServingGaps(List.of(), List.of());
+    }
+    List<Long> swaps =
+        firstProcessedOfVersion.values().stream()
+            .sorted()
+            .skip(1)
+            .filter(
+                t -> t - windowMillis >= times[0] && t + windowMillis <= times[times.length - 1])
+            .toList();
+    List<Long> near = new java.util.ArrayList<>();
+    for (long swap : swaps) {
+      near.add(longestGap(times, swap - windowMillis, swap + windowMillis));
+    }
+    List<Long> away = new java.util.ArrayList<>();
+    for (long from = times[0]; from + 2 * windowMillis <= times[times.length - 1]; ) {
+      long to = from + 2 * windowMillis;
+      long start = from;
+      java.util.Optional<Long> clash =
+          swaps.stream().filter(t -> t + windowMillis > start && t - windowMillis < to).findFirst();
+      if (clash.isPresent()) {
+        from = clash.get() + windowMillis;
+        continue;
+      }
+      away.add(longestGap(times, from, to));
+      from = to;
+    }
+    return new ServingGaps(near, away);
+  }
+
+  /** The longest gap between consecutive {@code times} (sorted) with both ends in [from, to]. */
+  private static long longestGap(long[] times, long from, long to) {
+    int i = java.util.Arrays.binarySearch(times, from);
+    i = i < 0 ? -i - 1 : i;
+    long longest = 0;
+    for (i = i + 1; i < times.length && times[i] <= to; i++) {
+      longest = Math.max(longest, times[i] - times[i - 1]);
+    }
+    return longest;
+  }
+
+  /** The longest gap (ms) of each swap window and of each window away from swaps. */
+  record ServingGaps(List<Long> nearSwaps, List<Long> awayFromSwaps) {
+    long swaps() {
+      return nearSwaps.size();
+    }
+
+    static long median(List<Long> values) {
+      if (values.isEmpty()) {
+        return 0;
+      }
+      List<Long> sorted = values.stream().sorted().toList();
+      return sorted.get(sorted.size() / 2);
+    }
+
+    static long max(List<Long> values) {
+      return values.stream().mapToLong(Long::longValue).max().orElse(0);
+    }
   }
 
   @Override

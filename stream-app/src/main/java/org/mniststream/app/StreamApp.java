@@ -23,8 +23,10 @@ import org.mniststream.app.config.ClientConfigs;
 import org.mniststream.app.config.StreamsConfigFactory;
 import org.mniststream.app.models.ModelBootstrap;
 import org.mniststream.app.models.ModelRegistry;
+import org.mniststream.app.models.ModelsTopicSource;
 import org.mniststream.app.ops.AppMetrics;
 import org.mniststream.app.ops.HttpEndpoints;
+import org.mniststream.app.ops.ProcessMetrics;
 import org.mniststream.app.topology.ClassifierTopology;
 import org.mniststream.app.topology.StreamTopics;
 import org.mniststream.model.EngineTuning;
@@ -58,6 +60,7 @@ public final class StreamApp implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile KafkaStreams streams;
   private volatile KafkaStreamsMetrics streamsMetrics;
+  private final ProcessMetrics processMetrics = new ProcessMetrics();
 
   /** Validates the configuration, loads the trusted keys and opens the HTTP endpoint. */
   public StreamApp(Properties config) {
@@ -66,6 +69,7 @@ public final class StreamApp implements AutoCloseable {
     // Before any model loads: libtorch reads its thread settings on a thread's first op. One
     // intra-op thread per calling thread; the parallelism comes from the stream threads.
     EngineTuning.apply();
+    processMetrics.bindTo(meters);
     this.topics = StreamTopics.from(TopicNames.from(config));
     this.registry =
         ModelRegistry.withBackgroundLoader(
@@ -73,6 +77,10 @@ public final class StreamApp implements AutoCloseable {
             new ModelVerifier(trustedKeys(settings.trustedKeys())),
             metrics,
             clock);
+    registry.retainParameters(
+        settings.retainedVersions(),
+        new ModelsTopicSource(
+            ClientConfigs.consumer(config, "model-reader"), topics.models().name()));
     this.bootstrap =
         new ModelBootstrap(
             ClientConfigs.consumer(config, "model-bootstrap"),
@@ -216,6 +224,7 @@ public final class StreamApp implements AutoCloseable {
     }
     registry.close();
     http.close();
+    processMetrics.close();
     meters.close();
     terminated.complete(0);
     LOG.info("Stream app closed");

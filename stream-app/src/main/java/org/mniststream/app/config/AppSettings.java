@@ -22,6 +22,9 @@ import java.util.Properties;
  * @param shutdownTimeout {@value #SHUTDOWN_TIMEOUT_MS}: how long a graceful close may take
  * @param modelWaitTimeout {@value #STARTUP_MODEL_TIMEOUT_MS}: how long startup waits for a model to
  *     serve before giving up; zero waits forever
+ * @param retainedVersions {@value #RETAINED_VERSIONS}: how many of the newest valid versions keep
+ *     their parameter bytes on the heap (besides the routed ones), for an instant rollback; older
+ *     ones are read back from the models topic when a rollout routes to them
  */
 public record AppSettings(
     String modelName,
@@ -31,7 +34,8 @@ public record AppSettings(
     int httpPort,
     List<Path> trustedKeys,
     Duration shutdownTimeout,
-    Duration modelWaitTimeout) {
+    Duration modelWaitTimeout,
+    int retainedVersions) {
 
   public static final String MODEL_NAME = "model.name";
   public static final String BATCH_SIZE = "inference.batch.size";
@@ -41,6 +45,7 @@ public record AppSettings(
   public static final String TRUSTED_KEYS = "model.trusted-keys";
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout-ms";
   public static final String STARTUP_MODEL_TIMEOUT_MS = "startup.model-timeout-ms";
+  public static final String RETAINED_VERSIONS = "model.retained-versions";
 
   /** Every app key with its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -55,6 +60,7 @@ public record AppSettings(
     require(httpPort >= 0 && httpPort <= 65535, HTTP_PORT + " must be 0..65535, got " + httpPort);
     require(!shutdownTimeout.isNegative(), SHUTDOWN_TIMEOUT_MS + " must be >= 0");
     require(!modelWaitTimeout.isNegative(), STARTUP_MODEL_TIMEOUT_MS + " must be >= 0");
+    require(retainedVersions >= 0, RETAINED_VERSIONS + " must be >= 0, got " + retainedVersions);
     trustedKeys = List.copyOf(trustedKeys);
   }
 
@@ -72,7 +78,8 @@ public record AppSettings(
             .map(Path::of)
             .toList(),
         Duration.ofMillis(longValue(props, SHUTDOWN_TIMEOUT_MS)),
-        Duration.ofMillis(longValue(props, STARTUP_MODEL_TIMEOUT_MS)));
+        Duration.ofMillis(longValue(props, STARTUP_MODEL_TIMEOUT_MS)),
+        integer(props, RETAINED_VERSIONS));
   }
 
   private static Map<String, String> defaults() {
@@ -85,6 +92,7 @@ public record AppSettings(
     d.put(TRUSTED_KEYS, "");
     d.put(SHUTDOWN_TIMEOUT_MS, "30000");
     d.put(STARTUP_MODEL_TIMEOUT_MS, "0");
+    d.put(RETAINED_VERSIONS, "3");
     return Collections.unmodifiableMap(d);
   }
 

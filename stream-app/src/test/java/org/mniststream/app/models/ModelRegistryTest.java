@@ -76,6 +76,51 @@ class ModelRegistryTest {
   }
 
   @Test
+  void shouldKeepOnlyTheNewestParametersOnTheHeapAndReadOlderOnesBackForARollback() {
+    synchronous();
+    java.util.Map<String, byte[]> topic = new java.util.HashMap<>();
+    List<String> readBack = new java.util.ArrayList<>();
+    registry.retainParameters(
+        1,
+        key -> {
+          readBack.add(key);
+          return java.util.Optional.ofNullable(topic.get(key));
+        });
+    for (long v = 1; v <= 4; v++) {
+      topic.put(
+          new String(TestModels.key(v), java.nio.charset.StandardCharsets.UTF_8),
+          TestModels.mlp(v));
+      registry.onModelRecord(TestModels.key(v), TestModels.mlp(v));
+    }
+    assertThat(readBack).as("nothing read back while the newest serves").isEmpty();
+
+    registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(2L, null, 0, null));
+
+    assertThat(registry.routing().active().version()).isEqualTo(2);
+    assertThat(readBack).containsExactly("mnist/0000000002");
+
+    registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(4L, null, 0, null));
+
+    assertThat(registry.routing().active().version()).isEqualTo(4);
+    assertThat(readBack).as("v4 is the newest: its bytes were kept").hasSize(1);
+  }
+
+  @Test
+  void shouldRefuseARollbackToAReleasedVersionThatIsNoLongerOnTheTopic() {
+    synchronous();
+    registry.retainParameters(0, key -> java.util.Optional.empty());
+    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+
+    registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
+
+    assertThat(registry.status().refused())
+        .extracting(RegistryStatus.Refusal::version, RegistryStatus.Refusal::reason)
+        .contains(tuple(1L, "LOAD_FAILED"));
+    assertThat(registry.routing().active().version()).as("v2 keeps serving").isEqualTo(2);
+  }
+
+  @Test
   void shouldClearTheRolloutOnATombstone() {
     synchronous();
     registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
