@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--app-jvm-option",
       description = "JVM option of the stream app (repeatable; default: ${DEFAULT-VALUE}).")
-  List<String> appJvmOptions = new ArrayList<>(List.of("-Xmx1g"));
+  List<String> appJvmOptions = new ArrayList<>(LocalStack.APP_JVM_OPTIONS);
 
   @Option(
       names = "--nmt",
@@ -149,6 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         long[] atWarmup = new long[2];
         ProcessStats[] statsAtWarmup = new ProcessStats[1];
         // RSS sampled every 5 s after warm-up: a leak shows as growth across the run
+        List<Long> rssSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicLong rssMin =
             new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         java.util.concurrent.atomic.AtomicLong rssMax =
@@ -159,6 +160,7 @@ final class BenchCommand implements Callable<Integer> {
                 long rss = ProcessStats.of(app.pid()).rssBytes();
                 rssMin.accumulateAndGet(rss, Math::min);
                 rssMax.accumulateAndGet(rss, Math::max);
+                rssSamples.add(rss >> 20);
               }
             },
             5,
@@ -219,7 +221,8 @@ final class BenchCommand implements Callable<Integer> {
                 start.rssBytes(),
                 endStats.rssBytes(),
                 rssMin.get() == Long.MAX_VALUE ? endStats.rssBytes() : rssMin.get(),
-                Math.max(rssMax.get(), endStats.rssBytes()));
+                Math.max(rssMax.get(), endStats.rssBytes()),
+                List.copyOf(rssSamples));
         System.out.println(f.table());
         if (json != null) {
           Files.writeString(json, f.json());
@@ -270,7 +273,8 @@ final class BenchCommand implements Callable<Integer> {
       long rssStart,
       long rssEnd,
       long rssMin,
-      long rssMax) {
+      long rssMax,
+      List<Long> rssSamplesMiB) {
 
     double ms(double percentile) {
       return latency.getValueAtPercentile(percentile) / 1000.0;
@@ -330,7 +334,7 @@ final class BenchCommand implements Callable<Integer> {
               + "\"latencyMs\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
               + "\"longestGapMs\":%d,\"swaps\":%d,\"servingGapMs\":{\"swapMedian\":%d,"
               + "\"swapMax\":%d,\"awayMedian\":%d,\"awayMax\":%d},\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d,"
-              + "\"rssMinBytes\":%d,\"rssMaxBytes\":%d}%n",
+              + "\"rssMinBytes\":%d,\"rssMaxBytes\":%d,\"rssEvery5sMiB\":%s}%n",
           at,
           guarantee,
           targetRate,
@@ -354,7 +358,8 @@ final class BenchCommand implements Callable<Integer> {
           rssStart,
           rssEnd,
           rssMin,
-          rssMax);
+          rssMax,
+          rssSamplesMiB);
     }
   }
 }

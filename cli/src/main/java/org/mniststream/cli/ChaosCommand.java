@@ -74,7 +74,7 @@ final class ChaosCommand implements Callable<Integer> {
           "training");
       List<String> settings =
           List.of("application.id=mnist-" + run, "processing.guarantee=" + guarantee);
-      ChildJvm app = stack.startApp("app-0", httpPort, settings, List.of("-Xmx768m"));
+      ChildJvm app = stack.startApp("app-0", httpPort, settings, LocalStack.APP_JVM_OPTIONS);
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
       int faults = kills + brokerRestarts;
       long every = events / (faults + 1);
@@ -104,7 +104,7 @@ final class ChaosCommand implements Callable<Integer> {
               killed++;
               System.out.printf(
                   "%d events sent: kill -9 of the stream app (#%d)%n", sent.get(), killed);
-              app = stack.startApp("app-" + killed, httpPort, settings, List.of("-Xmx768m"));
+              app = stack.startApp("app-" + killed, httpPort, settings, LocalStack.APP_JVM_OPTIONS);
               LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
             } else {
               restarted++;

@@ -142,7 +142,10 @@ final class DemoCommand implements Callable<Integer> {
       DashboardServer dashboard = null;
       ChildJvm app =
           stack.startApp(
-              "stream-app", httpPort, List.of("application.id=mnist-" + run), List.of("-Xmx1g"));
+              "stream-app",
+              httpPort,
+              List.of("application.id=mnist-" + run),
+              LocalStack.APP_JVM_OPTIONS);
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
       URI appUrl = URI.create("http://127.0.0.1:" + httpPort);
       dashboard =

@@ -84,7 +84,7 @@ final class StackHarness implements AutoCloseable {
     ChildJvm app =
         ChildJvm.start(
             name,
-            List.of("-Xmx768m"),
+            LocalStack.APP_JVM_OPTIONS,
             "org.mniststream.app.StreamAppCli",
             args,
             work.resolve(name + ".log"));
