@@ -4,6 +4,8 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
@@ -16,8 +18,19 @@ public final class ModelVersions {
   private ModelVersions() {}
 
   /**
-   * A new model whose network is initialized with seeded random weights: the same seed gives the
-   * same weights. The caller owns (and closes) the returned model.
+   * Weights as Keras initializes them (the seed walkthrough's framework): Glorot uniform, limit
+   * sqrt(6 / (fan_in + fan_out)), which is DJL's Xavier with averaged fans and magnitude 3. DJL's
+   * own default (magnitude 6) starts every layer with weights sqrt(2) times as large. Biases stay
+   * zero, as in both frameworks.
+   */
+  static final XavierInitializer GLOROT_UNIFORM =
+      new XavierInitializer(
+          XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3f);
+
+  /**
+   * A new model whose network is initialized with seeded random weights (Glorot uniform, see {@link
+   * #GLOROT_UNIFORM}): the same seed gives the same weights. The caller owns (and closes) the
+   * returned model.
    */
   public static Model newInitialized(Architecture architecture, InputContract contract, long seed) {
     Engine engine = Engine.getEngine("PyTorch");
@@ -26,6 +39,7 @@ public final class ModelVersions {
     try {
       Block block = architecture.newBlock();
       model.setBlock(block);
+      block.setInitializer(GLOROT_UNIFORM, Parameter.Type.WEIGHT);
       block.initialize(
           model.getNDManager(),
           DataType.FLOAT32,
