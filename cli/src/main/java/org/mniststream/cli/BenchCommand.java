@@ -62,7 +62,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--app-jvm-option",
-      description = "JVM option of the stream app (repeatable; default: ${DEFAULT-VALUE}).")
+      description =
+          "JVM option of the stream app (repeatable; given ones replace the default:"
+              + " ${DEFAULT-VALUE}).")
   List<String> appJvmOptions = new ArrayList<>(LocalStack.APP_JVM_OPTIONS);
 
   @Option(
@@ -217,6 +219,7 @@ final class BenchCommand implements Callable<Integer> {
                 s.latencyMicros(),
                 s.maxGapMillis(),
                 tracker.servingGaps(SWAP_WINDOW_MILLIS),
+                tracker.longestEventTimeGap(),
                 100.0 * (endStats.cpuMillis() - start.cpuMillis()) / (measuredNanos / 1e6),
                 start.rssBytes(),
                 endStats.rssBytes(),
@@ -269,6 +272,7 @@ final class BenchCommand implements Callable<Integer> {
       Histogram latency,
       long maxGapMillis,
       PredictionTracker.ServingGaps servingGaps,
+      long generatorPauseMillis,
       double appCpuPercent,
       long rssStart,
       long rssEnd,
@@ -292,7 +296,8 @@ final class BenchCommand implements Callable<Integer> {
           dead letters         %d
           sustained            %.0f predictions/s
           latency p50/p95/p99  %.1f / %.1f / %.1f ms (max %.1f ms)
-          longest gap          %d ms between two prediction arrivals
+          longest gap          %d ms between two prediction arrivals (the load generator's
+                               longest pause between two events: %d ms)
           serving gap          longest gap between predictions made, per %d s window:
                                %d swap windows: median %d ms, max %d ms
                                %d windows away from swaps: median %d ms, max %d ms
@@ -312,6 +317,7 @@ final class BenchCommand implements Callable<Integer> {
           ms(99),
           latency.getMaxValue() / 1000.0,
           maxGapMillis,
+          generatorPauseMillis,
           2 * SWAP_WINDOW_MILLIS / 1000,
           servingGaps.swaps(),
           ServingGaps.median(servingGaps.nearSwaps()),
@@ -332,7 +338,7 @@ final class BenchCommand implements Callable<Integer> {
           "{\"at\":\"%s\",\"guarantee\":\"%s\",\"targetRate\":%.0f,\"seconds\":%d,\"sent\":%d,"
               + "\"predictions\":%d,\"duplicates\":%d,\"deadLetters\":%d,\"sustainedPerSecond\":%.1f,"
               + "\"latencyMs\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
-              + "\"longestGapMs\":%d,\"swaps\":%d,\"servingGapMs\":{\"swapMedian\":%d,"
+              + "\"longestGapMs\":%d,\"generatorPauseMs\":%d,\"swaps\":%d,\"servingGapMs\":{\"swapMedian\":%d,"
               + "\"swapMax\":%d,\"awayMedian\":%d,\"awayMax\":%d},\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d,"
               + "\"rssMinBytes\":%d,\"rssMaxBytes\":%d,\"rssEvery5sMiB\":%s}%n",
           at,
@@ -349,6 +355,7 @@ final class BenchCommand implements Callable<Integer> {
           ms(99),
           latency.getMaxValue() / 1000.0,
           maxGapMillis,
+          generatorPauseMillis,
           servingGaps.swaps(),
           ServingGaps.median(servingGaps.nearSwaps()),
           ServingGaps.max(servingGaps.nearSwaps()),

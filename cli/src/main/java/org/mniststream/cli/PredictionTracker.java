@@ -50,6 +50,7 @@ final class PredictionTracker implements Runnable, AutoCloseable {
   // processedAt of every prediction since the last resetMaxGap(), and the earliest processedAt of
   // each model version: the app-side view of gaps, free of the consumer's and the commit's cadence
   private long[] processedAt = new long[1 << 16];
+  private long[] eventTimes = new long[1 << 16];
   private int processedCount;
   private final Map<Long, Long> firstProcessedOfVersion = new TreeMap<>();
 
@@ -118,7 +119,9 @@ final class PredictionTracker implements Runnable, AutoCloseable {
           long made = p.getProcessedAt().toEpochMilli();
           if (processedCount == processedAt.length) {
             processedAt = java.util.Arrays.copyOf(processedAt, processedCount * 2);
+            eventTimes = java.util.Arrays.copyOf(eventTimes, processedCount * 2);
           }
+          eventTimes[processedCount] = p.getEventTime().toEpochMilli();
           processedAt[processedCount++] = made;
           firstProcessedOfVersion.merge(p.getModelVersion(), made, Math::min);
           long[] counts = perVersion.computeIfAbsent(p.getModelVersion(), v -> new long[2]);
@@ -253,6 +256,21 @@ final class PredictionTracker implements Runnable, AutoCloseable {
     i = i < 0 ? -i - 1 : i;
     long longest = 0;
     for (i = i + 1; i < times.length && times[i] <= to; i++) {
+      longest = Math.max(longest, times[i] - times[i - 1]);
+    }
+    return longest;
+  }
+
+  /**
+   * The longest gap between two consecutive event times since the last {@link #resetMaxGap()}: how
+   * long the load generator went without producing. An arrival gap longer than this plus the
+   * largest latency cannot be the app's.
+   */
+  synchronized long longestEventTimeGap() {
+    long[] times = java.util.Arrays.copyOf(eventTimes, processedCount);
+    java.util.Arrays.sort(times);
+    long longest = 0;
+    for (int i = 1; i < times.length; i++) {
       longest = Math.max(longest, times[i] - times[i - 1]);
     }
     return longest;

@@ -161,8 +161,31 @@ class EndToEndIT {
       for (int i = 1; i < arrivals.size(); i++) {
         maxGap = Math.max(maxGap, arrivals.get(i) - arrivals.get(i - 1));
       }
+      // the app-side gap around the swap: predictions in the order they were made, within 2 s of
+      // the first one by v2 (the start of the stream, with its cold first batches, is excluded)
+      long firstV2 =
+          all.stream()
+              .filter(e -> e.value().getModelVersion() == 2L)
+              .mapToLong(e -> e.value().getProcessedAt().toEpochMilli())
+              .min()
+              .orElseThrow();
+      List<Long> made =
+          all.stream()
+              .map(e -> e.value().getProcessedAt().toEpochMilli())
+              .filter(t -> Math.abs(t - firstV2) <= 2_000)
+              .sorted()
+              .toList();
+      long maxServingGap = 0;
+      for (int i = 1; i < made.size(); i++) {
+        maxServingGap = Math.max(maxServingGap, made.get(i) - made.get(i - 1));
+      }
       // the bound is generous for a shared 2-core CI machine; the measured figure is in the log
-      System.out.println("hot swap under load: longest gap between predictions " + maxGap + " ms");
+      System.out.println(
+          "hot swap under load: longest gap between prediction arrivals "
+              + maxGap
+              + " ms; between predictions made (processedAt) within 2 s of the swap "
+              + maxServingGap
+              + " ms");
       assertThat(maxGap).isLessThan(3_000);
     }
   }
