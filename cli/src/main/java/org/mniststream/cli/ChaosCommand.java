@@ -49,6 +49,21 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
   int httpPort = 18081;
 
+  /**
+   * Whether fault number {@code done} (0-based, of {@code faults}) is a broker restart: the {@code
+   * brokerRestarts} restarts are spread evenly among the kills (one restart among four kills comes
+   * third), so kills also hit an app whose broker has restarted.
+   */
+  static boolean brokerRestartDue(int done, int faults, int brokerRestarts, int restarted) {
+    if (restarted >= brokerRestarts) {
+      return false;
+    }
+    if (done - restarted >= faults - brokerRestarts) {
+      return true; // the kills are all done
+    }
+    return Math.round((done + 1.0) * brokerRestarts / (faults + 1)) > restarted;
+  }
+
   @Override
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-chaos-");
@@ -99,7 +114,7 @@ final class ChaosCommand implements Callable<Integer> {
           source.send(
               test, run + "-" + chunks++, chunk, rate, () -> false, n -> sent.set(base + n));
           if (done < faults) {
-            if (killed < kills) {
+            if (!brokerRestartDue(done, faults, brokerRestarts, restarted)) {
               app.kill();
               killed++;
               System.out.printf(
