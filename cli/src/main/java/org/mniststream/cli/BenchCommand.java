@@ -151,18 +151,11 @@ final class BenchCommand implements Callable<Integer> {
         long[] atWarmup = new long[2];
         ProcessStats[] statsAtWarmup = new ProcessStats[1];
         // RSS sampled every 5 s after warm-up: a leak shows as growth across the run
-        List<Long> rssSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicLong rssMin =
-            new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
-        java.util.concurrent.atomic.AtomicLong rssMax =
-            new java.util.concurrent.atomic.AtomicLong();
+        List<Long> rssSamples = new java.util.concurrent.CopyOnWriteArrayList<>(); // bytes
         swapper.scheduleAtFixedRate(
             () -> {
               if (System.nanoTime() >= warmupEnd) {
-                long rss = ProcessStats.of(app.pid()).rssBytes();
-                rssMin.accumulateAndGet(rss, Math::min);
-                rssMax.accumulateAndGet(rss, Math::max);
-                rssSamples.add(rss >> 20);
+                rssSamples.add(ProcessStats.of(app.pid()).rssBytes());
               }
             },
             5,
@@ -223,9 +216,11 @@ final class BenchCommand implements Callable<Integer> {
                 100.0 * (endStats.cpuMillis() - start.cpuMillis()) / (measuredNanos / 1e6),
                 start.rssBytes(),
                 endStats.rssBytes(),
-                rssMin.get() == Long.MAX_VALUE ? endStats.rssBytes() : rssMin.get(),
-                Math.max(rssMax.get(), endStats.rssBytes()),
-                List.copyOf(rssSamples));
+                rssSamples.stream().mapToLong(Long::longValue).min().orElse(endStats.rssBytes()),
+                Math.max(
+                    rssSamples.stream().mapToLong(Long::longValue).max().orElse(0),
+                    endStats.rssBytes()),
+                rssSamples.stream().map(b -> b >> 20).toList());
         System.out.println(f.table());
         if (json != null) {
           Files.writeString(json, f.json());

@@ -1,6 +1,7 @@
 package org.mniststream.app.models;
 
 import io.micrometer.core.instrument.Gauge;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -159,7 +161,7 @@ public final class ModelRegistry implements AutoCloseable {
     if (newestVersions < 0) {
       throw new IllegalArgumentException("newestVersions must be >= 0, got " + newestVersions);
     }
-    this.recordSource = java.util.Objects.requireNonNull(source, "source");
+    this.recordSource = Objects.requireNonNull(source, "source");
     this.retainedVersions = newestVersions;
     return this;
   }
@@ -489,10 +491,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
     for (long v : release) {
       valid.put(
-          v,
-          ModelVersion.newBuilder(valid.get(v))
-              .setParameters(java.nio.ByteBuffer.allocate(0))
-              .build());
+          v, ModelVersion.newBuilder(valid.get(v)).setParameters(ByteBuffer.allocate(0)).build());
       parametersReleased.add(v);
       LOG.debug("Model {} v{}: parameters released from the heap", modelName, v);
     }
