@@ -8,16 +8,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.topics.TopicReader;
 
 /**
  * Reads committed predictions and dead letters (read_committed, so under exactly-once only what the
@@ -57,26 +55,11 @@ final class PredictionTracker implements Runnable, AutoCloseable {
   /** Tracks predictions whose event id starts with {@code runPrefix}. */
   PredictionTracker(
       Properties clientProps, String predictionsTopic, String deadLettersTopic, String runPrefix) {
-    Properties props = new Properties();
-    props.putAll(clientProps);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "mnist-tracker-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    this.consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new KafkaConsumer<>(TopicReader.consumerConfig(clientProps, "mnist-tracker"));
     // Assigned, not subscribed: a group rebalance (a broker restart moves the coordinator) would
     // send an uncommitted subscriber back to the earliest offset and count everything twice.
-    List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
-    for (String topic : List.of(predictionsTopic, deadLettersTopic)) {
-      consumer
-          .partitionsFor(topic)
-          .forEach(
-              p ->
-                  partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
-    }
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    TopicReader.assignFromBeginning(
+        consumer, List.of(predictionsTopic, deadLettersTopic), Duration.ofSeconds(60));
     this.predictionsTopic = predictionsTopic;
     this.runPrefix = runPrefix;
     this.thread = new Thread(this, "prediction-tracker");

@@ -6,12 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.mniststream.app.models.TopicReader;
+import org.mniststream.topics.TopicReader;
 
 /**
  * How many times each key (with a given prefix) is on a topic, read from the beginning to the end
@@ -26,14 +23,9 @@ final class TopicKeyCounts {
   static Map<String, Integer> read(
       Properties clientProps, String topic, String keyPrefix, Duration timeout)
       throws TimeoutException {
-    Properties props = new Properties();
-    props.putAll(clientProps);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "mnist-key-count-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     Map<String, Integer> counts = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(TopicReader.consumerConfig(clientProps, "mnist-key-count"))) {
       TopicReader.assignFromBeginning(consumer, List.of(topic), timeout);
       TopicReader.readToEnd(
           consumer,

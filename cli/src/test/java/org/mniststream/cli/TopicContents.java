@@ -4,13 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.mniststream.topics.TopicReader;
 
 /**
  * Everything committed to a topic, decoded, in arrival order, collected by a background
@@ -25,20 +23,10 @@ final class TopicContents<V> implements AutoCloseable {
   private final Thread thread;
 
   TopicContents(Properties clientProps, String topic, Function<byte[], V> decoder) {
-    Properties props = new Properties();
-    props.putAll(clientProps);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(TopicReader.consumerConfig(clientProps, "it-reader"));
     // assigned, not subscribed: no rebalance can send it back to the earliest offset
-    List<org.apache.kafka.common.TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    TopicReader.assignFromBeginning(consumer, List.of(topic), Duration.ofSeconds(30));
     thread =
         new Thread(
             () -> {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -23,7 +24,7 @@ import org.mniststream.app.config.ClientConfigs;
 import org.mniststream.app.config.StreamsConfigFactory;
 import org.mniststream.app.models.ModelBootstrap;
 import org.mniststream.app.models.ModelRegistry;
-import org.mniststream.app.models.ModelsTopicSource;
+import org.mniststream.app.models.ModelsTopicLookup;
 import org.mniststream.app.ops.AppMetrics;
 import org.mniststream.app.ops.HttpEndpoints;
 import org.mniststream.app.ops.ProcessMetrics;
@@ -48,6 +49,7 @@ public final class StreamApp implements AutoCloseable {
 
   private final Properties config;
   private final AppSettings settings;
+  private final TopicNames topicNames;
   private final StreamTopics topics;
   private final Clock clock = Clock.systemUTC();
   private final PrometheusMeterRegistry meters =
@@ -70,7 +72,8 @@ public final class StreamApp implements AutoCloseable {
     // intra-op thread per calling thread; the parallelism comes from the stream threads.
     EngineTuning.apply();
     processMetrics.bindTo(meters);
-    this.topics = StreamTopics.from(TopicNames.from(config));
+    this.topicNames = TopicNames.from(config);
+    this.topics = StreamTopics.from(topicNames);
     this.registry =
         ModelRegistry.withBackgroundLoader(
             settings.modelName(),
@@ -79,7 +82,7 @@ public final class StreamApp implements AutoCloseable {
             clock);
     registry.retainParameters(
         settings.retainedVersions(),
-        new ModelsTopicSource(
+        new ModelsTopicLookup(
             ClientConfigs.consumer(config, "model-reader"), topics.models().name()));
     this.bootstrap =
         new ModelBootstrap(
@@ -117,6 +120,13 @@ public final class StreamApp implements AutoCloseable {
       app.close();
       removeHook(hook);
       return 0;
+    } catch (StartupException e) {
+      // an operator's problem, said in one line; the cause only at debug level
+      LOG.error("Cannot start: {}", e.getMessage());
+      LOG.debug("Cause", e);
+      app.close();
+      removeHook(hook);
+      return 1;
     } catch (Exception e) {
       LOG.error("Startup failed", e);
       app.close();
@@ -131,11 +141,21 @@ public final class StreamApp implements AutoCloseable {
   }
 
   /**
-   * Bootstraps the registry (waiting for a servable model), then builds the topology and starts
+   * Checks that Kafka answers and that every topic exists (see {@link StartupTopicCheck}),
+   * bootstraps the registry (waiting for a servable model), then builds the topology and starts
    * Kafka Streams.
+   *
+   * @throws StartupException when Kafka does not answer, a topic is missing, or no model serves
+   *     within {@code startup.model-timeout-ms}
    */
   public void start() throws Exception {
-    bootstrap.run(settings.modelWaitTimeout());
+    StartupTopicCheck.run(config, topicNames, settings);
+    try {
+      bootstrap.run(settings.modelWaitTimeout());
+    } catch (TimeoutException e) {
+      throw new StartupException(
+          e.getMessage() + " (" + AppSettings.STARTUP_MODEL_TIMEOUT_MS + ")", e);
+    }
     Topology topology = ClassifierTopology.build(topics, registry, clock, settings, metrics);
     LOG.info("Topology:\n{}", topology.describe());
     KafkaStreams ks = new KafkaStreams(topology, StreamsConfigFactory.streamsConfig(config));
@@ -246,7 +266,6 @@ public final class StreamApp implements AutoCloseable {
     return keys;
   }
 
-  /** The threads that run inference at once: the stream threads. */
   private static void removeHook(Thread hook) {
     try {
       Runtime.getRuntime().removeShutdownHook(hook);

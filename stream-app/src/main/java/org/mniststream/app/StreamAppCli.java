@@ -5,15 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,13 +22,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.config.AppSettings;
 import org.mniststream.app.config.ClientConfigs;
-import org.mniststream.app.models.TopicReader;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.topics.ModelsTopicContents;
+import org.mniststream.topics.TopicAdminException;
+import org.mniststream.topics.TopicLayout;
+import org.mniststream.topics.TopicProvisioner;
+import org.mniststream.topics.TopicReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +47,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: {@value #OK} success; {@value #FAILED} failure at run time (broker unreachable,
  * the app failed); {@value #USAGE} invalid usage or configuration; {@value #REFUSED} a rollout
- * names versions that are not on the models topic (use {@code --force} to publish anyway).
+ * names versions that are not on the models topic (use {@code --force} to publish anyway); {@value
+ * #TOPICS_NOT_AS_LAID_OUT} {@code topics} found a topic missing or different from the layout.
  */
 @Command(
     name = "stream-app",
@@ -55,6 +59,7 @@ import picocli.CommandLine.Spec;
       StreamAppCli.Run.class,
       StreamAppCli.Rollout.class,
       StreamAppCli.Models.class,
+      StreamAppCli.Topics.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -62,13 +67,15 @@ import picocli.CommandLine.Spec;
       "0:success",
       "1:failure at run time (broker unreachable, app failed)",
       "2:invalid usage or configuration",
-      "3:rollout refused: it names versions not on the models topic"
+      "3:rollout refused: it names versions not on the models topic",
+      "4:topics: a topic is missing or differs from the layout"
     })
 public final class StreamAppCli implements Callable<Integer> {
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
   public static final int REFUSED = 3;
+  public static final int TOPICS_NOT_AS_LAID_OUT = 4;
 
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -303,45 +310,117 @@ public final class StreamAppCli implements Callable<Integer> {
     }
   }
 
+  @Command(
+      name = "topics",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check every topic of the product against the layout of the README's topic table",
+        "(partitions, replication, cleanup, retention, max message size, min.insync.replicas);",
+        "with --create, create the missing ones; with --alter-configs, correct config drift.",
+        "Topic names come from the topics.* keys of the configuration."
+      })
+  static final class Topics implements Callable<Integer> {
+    @CommandLine.ParentCommand StreamAppCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--create", description = "Create the missing topics.")
+    boolean create;
+
+    @Option(
+        names = "--alter-configs",
+        description =
+            "Set the configs of drifted topics to the layout's (not partitions/replicas).")
+    boolean alterConfigs;
+
+    @Option(
+        names = "--partitions",
+        paramLabel = "N",
+        description = "Partitions of the image events and predictions (default: ${DEFAULT-VALUE}).",
+        defaultValue = "" + TopicLayout.DEFAULT_IMAGE_PARTITIONS)
+    int partitions;
+
+    @Option(
+        names = "--replication-factor",
+        paramLabel = "N",
+        description = "Replicas of every topic (default: min(3, brokers)).")
+    Short replicationFactor;
+
+    @Option(
+        names = "--timeout",
+        paramLabel = "SECONDS",
+        description = "Limit for each call to Kafka (default: ${DEFAULT-VALUE}).",
+        defaultValue = "30")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+      Properties props = config.load(parent.env);
+      Properties adminConfig = ClientConfigs.admin(props, "topics-cli");
+      String bootstrap = adminConfig.getProperty("bootstrap.servers");
+      PrintWriter out = spec.commandLine().getOut();
+      try (TopicProvisioner provisioner =
+          TopicProvisioner.connect(adminConfig, Duration.ofSeconds(timeoutSeconds))) {
+        short replicas =
+            replicationFactor != null
+                ? replicationFactor
+                : TopicLayout.replicationFactorFor(provisioner.brokerCount());
+        TopicLayout layout = new TopicLayout(TopicNames.from(props), partitions, replicas);
+        List<TopicProvisioner.Report> reports =
+            create
+                ? provisioner.createMissing(layout.topics())
+                : provisioner.check(layout.topics());
+        if (alterConfigs) {
+          reports = provisioner.alterConfigs(reports);
+        }
+        out.printf("%-9s %-28s %s%n", "STATE", "TOPIC", "SETTINGS / DRIFT: actual (wanted)");
+        reports.forEach(r -> out.println(r.line()));
+        long bad =
+            reports.stream()
+                .filter(
+                    r ->
+                        r.state() == TopicProvisioner.State.MISSING
+                            || r.state() == TopicProvisioner.State.DRIFT)
+                .count();
+        out.println(
+            bad == 0
+                ? "Every topic is as laid out (" + bootstrap + ")."
+                : bad
+                    + " topic(s) missing or drifted on "
+                    + bootstrap
+                    + (create ? "" : "; --create creates the missing ones")
+                    + (alterConfigs ? "" : "; --alter-configs corrects config drift"));
+        return bad == 0 ? OK : TOPICS_NOT_AS_LAID_OUT;
+      } catch (TopicAdminException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return FAILED;
+      }
+    }
+  }
+
   /** The versions and rollout of one model, read from the whole control topics. */
   record ControlTopics(
-      TreeMap<Long, ModelVersion> versions, ModelRollout rollout, List<String> undecodable) {
+      NavigableMap<Long, ModelVersion> versions, ModelRollout rollout, List<String> undecodable) {
 
     static ControlTopics read(Properties props, TopicNames topics, String modelName)
         throws Exception {
-      AvroSerde<ModelVersion> versionSerde = ContractSerdes.modelVersion();
       AvroSerde<ModelRollout> rolloutSerde = ContractSerdes.modelRollout();
-      TreeMap<Long, ModelVersion> versions = new TreeMap<>();
-      List<String> undecodable = new ArrayList<>();
+      ModelsTopicContents models = new ModelsTopicContents();
       ModelRollout rollout = null;
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(ClientConfigs.consumer(props, "cli"))) {
-        List<ConsumerRecord<byte[], byte[]>> records =
+        for (ConsumerRecord<byte[], byte[]> r :
             TopicReader.readAll(
-                consumer, List.of(topics.models(), topics.rollouts()), CLIENT_TIMEOUT);
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-          if (r.topic().equals(topics.rollouts())) {
-            if (key.equals(modelName)) {
-              rollout = r.value() == null ? null : decodeRollout(rolloutSerde, r.value());
-            }
-          } else if (r.value() == null) {
-            versions
-                .values()
-                .removeIf(v -> TopicNames.modelKey(modelName, v.getVersion()).equals(key));
-          } else {
-            try {
-              ModelVersion v = versionSerde.decode(r.value());
-              if (v.getModelName().equals(modelName)) {
-                versions.putIfAbsent(v.getVersion(), v);
-              }
-            } catch (AvroDecodingException e) {
-              undecodable.add(key + " (" + e.reason() + ")");
-            }
+                consumer, List.of(topics.models(), topics.rollouts()), CLIENT_TIMEOUT)) {
+          if (!r.topic().equals(topics.rollouts())) {
+            models.apply(r);
+          } else if (r.key() != null
+              && modelName.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            rollout = r.value() == null ? null : decodeRollout(rolloutSerde, r.value());
           }
         }
       }
-      return new ControlTopics(versions, rollout, undecodable);
+      return new ControlTopics(models.versions(modelName), rollout, models.undecodable());
     }
 
     private static ModelRollout decodeRollout(AvroSerde<ModelRollout> serde, byte[] value) {

@@ -45,7 +45,7 @@ class RolloutCliIT {
         new HashMap<>(kafka.appConfig(Files.createTempDirectory("rollout-it")));
     flags.put("http.port", "0");
     // no parameters kept beyond the routed version: the rollback below has to read v1 back from
-    // the models topic (ModelsTopicSource) and verify it again
+    // the models topic (ModelsTopicLookup) and verify it again
     flags.put("model.retained-versions", "0");
     app = new StreamApp(AppConfig.load(Optional.empty(), Map.of(), flags));
     app.start();

@@ -25,6 +25,10 @@ import java.util.Properties;
  * @param retainedVersions {@value #RETAINED_VERSIONS}: how many of the newest valid versions keep
  *     their parameter bytes on the heap (besides the routed ones), for an instant rollback; older
  *     ones are read back from the models topic when a rollout routes to them
+ * @param kafkaTimeout {@value #STARTUP_KAFKA_TIMEOUT_MS}: how long start-up waits for the cluster
+ *     to answer before it gives up with one line that says so
+ * @param createTopics {@value #STARTUP_CREATE_TOPICS}: create missing topics at start-up (with the
+ *     layout of {@code mnist-stream topics}) instead of refusing to start
  */
 public record AppSettings(
     String modelName,
@@ -35,7 +39,9 @@ public record AppSettings(
     List<Path> trustedKeys,
     Duration shutdownTimeout,
     Duration modelWaitTimeout,
-    int retainedVersions) {
+    int retainedVersions,
+    Duration kafkaTimeout,
+    boolean createTopics) {
 
   public static final String MODEL_NAME = "model.name";
   public static final String BATCH_SIZE = "inference.batch.size";
@@ -46,6 +52,8 @@ public record AppSettings(
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout-ms";
   public static final String STARTUP_MODEL_TIMEOUT_MS = "startup.model-timeout-ms";
   public static final String RETAINED_VERSIONS = "model.retained-versions";
+  public static final String STARTUP_KAFKA_TIMEOUT_MS = "startup.kafka-timeout-ms";
+  public static final String STARTUP_CREATE_TOPICS = "startup.create-topics";
 
   /** Every app key with its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -61,6 +69,9 @@ public record AppSettings(
     require(!shutdownTimeout.isNegative(), SHUTDOWN_TIMEOUT_MS + " must be >= 0");
     require(!modelWaitTimeout.isNegative(), STARTUP_MODEL_TIMEOUT_MS + " must be >= 0");
     require(retainedVersions >= 0, RETAINED_VERSIONS + " must be >= 0, got " + retainedVersions);
+    require(
+        kafkaTimeout.toMillis() >= 1000,
+        STARTUP_KAFKA_TIMEOUT_MS + " must be >= 1000, got " + kafkaTimeout.toMillis());
     trustedKeys = List.copyOf(trustedKeys);
   }
 
@@ -79,7 +90,9 @@ public record AppSettings(
             .toList(),
         Duration.ofMillis(longValue(props, SHUTDOWN_TIMEOUT_MS)),
         Duration.ofMillis(longValue(props, STARTUP_MODEL_TIMEOUT_MS)),
-        integer(props, RETAINED_VERSIONS));
+        integer(props, RETAINED_VERSIONS),
+        Duration.ofMillis(longValue(props, STARTUP_KAFKA_TIMEOUT_MS)),
+        bool(props, STARTUP_CREATE_TOPICS));
   }
 
   private static Map<String, String> defaults() {
@@ -93,6 +106,8 @@ public record AppSettings(
     d.put(SHUTDOWN_TIMEOUT_MS, "30000");
     d.put(STARTUP_MODEL_TIMEOUT_MS, "0");
     d.put(RETAINED_VERSIONS, "3");
+    d.put(STARTUP_KAFKA_TIMEOUT_MS, "60000");
+    d.put(STARTUP_CREATE_TOPICS, "false");
     return Collections.unmodifiableMap(d);
   }
 
@@ -116,6 +131,14 @@ public record AppSettings(
       throw new IllegalArgumentException(
           key + " must be an integer, got '" + get(props, key) + "'");
     }
+  }
+
+  private static boolean bool(Properties props, String key) {
+    String value = get(props, key).trim();
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
   }
 
   private static void require(boolean condition, String message) {

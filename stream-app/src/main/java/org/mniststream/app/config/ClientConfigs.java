@@ -3,6 +3,7 @@ package org.mniststream.app.config;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,6 +34,15 @@ public final class ClientConfigs {
     p.putIfAbsent(
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
         Integer.toString(StreamsConfigFactory.MAX_RECORD_BYTES));
+    return p;
+  }
+
+  /** An admin client's settings (topic checks at start-up, the {@code topics} command). */
+  public static Properties admin(Properties config, String clientIdSuffix) {
+    Properties p = select(config, AdminClientConfig.configNames(), "admin.");
+    p.putIfAbsent(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfigFactory.DEFAULT_BOOTSTRAP_SERVERS);
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "mnist-stream-" + clientIdSuffix);
     return p;
   }
 

@@ -20,12 +20,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.mniststream.app.models.TopicReader;
 import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.topics.TopicReader;
 
 /** Topics and plain clients for the ITs, on the shared real broker. */
 public final class KafkaIt {
@@ -91,12 +90,9 @@ public final class KafkaIt {
 
   /** Every committed record of the topic, decoded (read_committed, from the beginning). */
   public <V> List<V> readCommitted(String topic, Deserializer<V> values) throws Exception {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    Properties base = new Properties();
+    base.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    Properties p = TopicReader.consumerConfig(base, "it-reader");
     List<V> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       for (ConsumerRecord<byte[], byte[]> r :

@@ -7,21 +7,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.mniststream.topics.ModelsTopicContents;
+import org.mniststream.topics.TopicReader;
 
 /**
- * Reads one key's latest committed value back from the models topic, with a short-lived group-less
- * consumer: how the registry gets the parameters of an old version it let go of when a rollout
- * routes to it again. Rare (a rollback past the retained versions), so a full read of the topic (a
- * few MB per version) is fine.
+ * Looks one key up on the models topic, with a short-lived group-less consumer: how the registry
+ * gets the parameters of an old version it let go of when a rollout routes to it again. Rare (a
+ * rollback past the retained versions), so a full read of the topic is fine; only the records of
+ * the wanted key are kept, by the models topic's one rule ({@link ModelsTopicContents}).
  */
-public final class ModelsTopicSource implements ModelRegistry.ModelRecordSource {
+public final class ModelsTopicLookup implements ModelRegistry.ModelRecordSource {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private final Properties consumerConfig;
   private final String topic;
 
-  public ModelsTopicSource(Properties consumerConfig, String topic) {
+  public ModelsTopicLookup(Properties consumerConfig, String topic) {
     this.consumerConfig = consumerConfig;
     this.topic = topic;
   }
@@ -29,18 +30,18 @@ public final class ModelsTopicSource implements ModelRegistry.ModelRecordSource 
   @Override
   public Optional<byte[]> latestValue(String key) throws TimeoutException {
     byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
+    ModelsTopicContents contents = new ModelsTopicContents();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
-      byte[][] latest = new byte[1][];
       TopicReader.assignFromBeginning(consumer, List.of(topic), TIMEOUT);
       TopicReader.readToEnd(
           consumer,
           TIMEOUT,
-          (ConsumerRecord<byte[], byte[]> r) -> {
+          r -> {
             if (Arrays.equals(wanted, r.key())) {
-              latest[0] = r.value(); // a tombstone (null) withdraws it again
+              contents.apply(r);
             }
           });
-      return Optional.ofNullable(latest[0]);
     }
+    return contents.latestValue(key);
   }
 }
