@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.ops.AppMetrics;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.model.LoadedModel;
 import org.mniststream.model.ModelSigning;
 import org.mniststream.model.ModelVerifier;
@@ -31,7 +31,7 @@ class ModelRegistryTest {
   private ModelRegistry synchronous() {
     registry =
         ModelRegistry.synchronous(
-            TestModels.NAME,
+            TestModelRecords.NAME,
             new ModelVerifier(List.of()),
             AppMetrics.discarding(),
             Clock.systemUTC());
@@ -49,11 +49,11 @@ class ModelRegistryTest {
   @Test
   void shouldFreeTheRetiredModelOnlyWhenItsLastBatchReleasesIt() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
     ModelLease batchOnV1 = registry.acquire().orElseThrow();
     LoadedModel v1 = batchOnV1.routing().active();
 
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
 
     assertThat(registry.routing().active().version()).isEqualTo(2);
     assertThat(v1.isFreed()).as("a running batch still uses v1").isFalse();
@@ -64,9 +64,9 @@ class ModelRegistryTest {
   @Test
   void shouldLoadAClosedVersionAgainWhenARolloutPinsIt() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
     LoadedModel firstV1 = registry.routing().active();
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
     assertThat(firstV1.isFreed()).isTrue();
 
     registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
@@ -88,9 +88,9 @@ class ModelRegistryTest {
         });
     for (long v = 1; v <= 4; v++) {
       topic.put(
-          new String(TestModels.key(v), java.nio.charset.StandardCharsets.UTF_8),
-          TestModels.mlp(v));
-      registry.onModelRecord(TestModels.key(v), TestModels.mlp(v));
+          new String(TestModelRecords.key(v), java.nio.charset.StandardCharsets.UTF_8),
+          TestModelRecords.mlp(v));
+      registry.onModelRecord(TestModelRecords.key(v), TestModelRecords.mlp(v));
     }
     assertThat(readBack).as("nothing read back while the newest serves").isEmpty();
 
@@ -109,8 +109,8 @@ class ModelRegistryTest {
   void shouldRefuseARollbackToAReleasedVersionThatIsNoLongerOnTheTopic() {
     synchronous();
     registry.retainParameters(0, key -> java.util.Optional.empty());
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
 
     registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
 
@@ -123,8 +123,8 @@ class ModelRegistryTest {
   @Test
   void shouldClearTheRolloutOnATombstone() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
     registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
 
     registry.onRolloutRecord(TestEvents.key("mnist"), null);
@@ -136,10 +136,10 @@ class ModelRegistryTest {
   @Test
   void shouldStopServingAWithdrawnVersion() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
 
-    registry.onModelRecord(TestModels.key(2), null);
+    registry.onModelRecord(TestModelRecords.key(2), null);
 
     assertThat(registry.routing().active().version()).isEqualTo(1);
   }
@@ -147,10 +147,10 @@ class ModelRegistryTest {
   @Test
   void shouldIgnoreOtherModelsAndListUndecodableRecordsAsRefused() {
     synchronous();
-    ModelVersion other = TestModels.decode(TestModels.mlp(1));
+    ModelVersion other = TestModelRecords.decode(TestModelRecords.mlp(1));
     other.setModelName("fashion");
 
-    registry.onModelRecord("fashion/0000000001".getBytes(), TestModels.encode(other));
+    registry.onModelRecord("fashion/0000000001".getBytes(), TestModelRecords.encode(other));
     registry.onModelRecord("mnist/0000000002".getBytes(), "garbage".getBytes());
 
     assertThat(registry.isReady()).isFalse();
@@ -164,15 +164,15 @@ class ModelRegistryTest {
     KeyPair keys = ModelSigning.generateKeyPair();
     registry =
         ModelRegistry.synchronous(
-            TestModels.NAME,
+            TestModelRecords.NAME,
             new ModelVerifier(List.of(keys.getPublic())),
             AppMetrics.discarding(),
             Clock.systemUTC());
-    ModelVersion signed = TestModels.decode(TestModels.mlp(2));
+    ModelVersion signed = TestModelRecords.decode(TestModelRecords.mlp(2));
     ModelSigning.sign(signed, keys);
 
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.encode(signed));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.encode(signed));
 
     assertThat(registry.routing().active().version()).isEqualTo(2);
     assertThat(registry.status().refused())
@@ -184,13 +184,13 @@ class ModelRegistryTest {
   void shouldLoadOffTheCallingThreadAndReportWhenIdle() throws Exception {
     registry =
         ModelRegistry.withBackgroundLoader(
-            TestModels.NAME,
+            TestModelRecords.NAME,
             new ModelVerifier(List.of()),
             AppMetrics.discarding(),
             Clock.systemUTC());
 
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1)); // again: ignored
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1)); // again: ignored
 
     await()
         .atMost(Duration.ofSeconds(30))

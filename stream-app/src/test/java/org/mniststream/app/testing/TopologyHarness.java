@@ -93,11 +93,11 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public void publishModel(long version, byte[] value) {
-    models.pipeInput(TestModels.key(version), value);
+    models.pipeInput(TestModelRecords.key(version), value);
   }
 
   public void rollout(byte[] value) {
-    rollouts.pipeInput(TestEvents.key(TestModels.NAME), value);
+    rollouts.pipeInput(TestEvents.key(TestModelRecords.NAME), value);
   }
 
   public void send(String key, ImageEvent event) {
