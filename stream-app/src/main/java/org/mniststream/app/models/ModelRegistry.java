@@ -342,6 +342,9 @@ public final class ModelRegistry implements AutoCloseable {
         return;
       }
       refuse(keyText, keyVersion, value, e.reason().name(), e.getMessage());
+      if (keyVersion.isPresent()) {
+        reconcile("version " + keyVersion.getAsLong() + " refused");
+      }
       return;
     }
     if (!modelName.equals(version.getModelName())) {
@@ -366,11 +369,13 @@ public final class ModelRegistry implements AutoCloseable {
       model = load(version);
     } catch (ModelRejectedException e) {
       refuse(keyText, OptionalLong.of(n), value, e.reason().name(), e.getMessage());
+      reconcile("version " + n + " refused");
       return;
     } catch (ClosedWhileLoading e) {
       throw e;
     } catch (RuntimeException e) {
       refuse(keyText, OptionalLong.of(n), value, "LOAD_FAILED", e.toString());
+      reconcile("version " + n + " refused");
       return;
     }
     catalogue.accept(version, value);
@@ -438,19 +443,19 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Lists the refusal; when the record names a version of this model, that version is refused, and
-   * the routes are decided again if it was valid.
+   * Lists the refusal and, when the record names a version of this model, refuses that version (the
+   * caller decides the routes again).
+   *
+   * @param record the refused value; null when the known record failed to load again
    */
   private void refuse(
       String key, OptionalLong version, byte[] record, String reason, String message) {
-    LOG.warn(
-        "Model record {} refused ({}): {}; the current routes keep serving", key, reason, message);
+    LOG.warn("Model record {} refused ({}): {}", key, reason, message);
     Long n = version.isPresent() ? version.getAsLong() : null;
     metrics.modelRefused(reason);
     refusals.put(key, new RegistryStatus.Refusal(key, n, reason, message, clock.instant()));
-    if (n != null) {
-      boolean wasValid = catalogue.refuse(n, record, reason);
-      reconcile("version " + n + (wasValid ? " replaced by a refused record" : " refused"));
+    if (n != null && catalogue.refuse(n, record, reason)) {
+      LOG.warn("Model {} v{} was valid: routes are decided again without it", modelName, n);
     }
   }
 
@@ -474,13 +479,12 @@ public final class ModelRegistry implements AutoCloseable {
           if (e instanceof ClosedWhileLoading closing) {
             throw closing;
           }
-          String key = TopicNames.modelKey(modelName, v);
-          LOG.warn("Model {} v{} refused when loaded again: {}", modelName, v, e.getMessage());
-          metrics.modelRefused(reasonOf(e));
-          refusals.put(
-              key,
-              new RegistryStatus.Refusal(key, v, reasonOf(e), e.getMessage(), clock.instant()));
-          catalogue.refuse(v, null, reasonOf(e));
+          refuse(
+              TopicNames.modelKey(modelName, v),
+              OptionalLong.of(v),
+              null,
+              reasonOf(e),
+              e.getMessage());
           reconcile(cause);
           return;
         }
