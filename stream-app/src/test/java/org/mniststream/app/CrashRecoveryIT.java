@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.Prediction;
@@ -51,7 +51,7 @@ class CrashRecoveryIT {
   void shouldClassifyEveryBufferedEventExactlyOnceAfterTheAppIsKilled() throws Exception {
     // Given an app whose batch never fills and whose max wait never passes
     KafkaIt kafka = new KafkaIt(KafkaFixture.shared(), 2);
-    kafka.send(kafka.topics.models(), TestModels.key(1), TestModels.mlp(1));
+    kafka.send(kafka.topics.models(), TestModelRecords.key(1), TestModelRecords.mlp(1));
     int firstPort = freePort();
     Process first =
         startChild(

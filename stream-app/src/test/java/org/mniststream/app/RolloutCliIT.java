@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
@@ -39,8 +39,8 @@ class RolloutCliIT {
   @BeforeEach
   void startAppWithTwoVersions() throws Exception {
     kafka = new KafkaIt(KafkaFixture.shared(), 1);
-    kafka.send(kafka.topics.models(), TestModels.key(1), TestModels.mlp(1));
-    kafka.send(kafka.topics.models(), TestModels.key(2), TestModels.mlp(2));
+    kafka.send(kafka.topics.models(), TestModelRecords.key(1), TestModelRecords.mlp(1));
+    kafka.send(kafka.topics.models(), TestModelRecords.key(2), TestModelRecords.mlp(2));
     Map<String, String> flags =
         new HashMap<>(kafka.appConfig(Files.createTempDirectory("rollout-it")));
     flags.put("http.port", "0");

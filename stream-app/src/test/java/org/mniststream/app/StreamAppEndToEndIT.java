@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
@@ -58,7 +58,7 @@ class StreamAppEndToEndIT {
   @Test
   void shouldEmitExactlyOnePredictionPerGoodEventAndOneDeadLetterPerBadOne() throws Exception {
     // Given a model on the models topic and a running app
-    kafka.send(kafka.topics.models(), TestModels.key(1), TestModels.mlp(1));
+    kafka.send(kafka.topics.models(), TestModelRecords.key(1), TestModelRecords.mlp(1));
     Map<String, String> flags = new HashMap<>(kafka.appConfig(stateDir));
     flags.put("http.port", "0");
     flags.put("inference.batch.size", "32");
@@ -110,7 +110,7 @@ class StreamAppEndToEndIT {
     assertThat(get("/model").body()).contains("\"active\":{\"version\":1,");
 
     // And when version 2 is published, later events are classified with it
-    kafka.send(kafka.topics.models(), TestModels.key(2), TestModels.mlp(2));
+    kafka.send(kafka.topics.models(), TestModelRecords.key(2), TestModelRecords.mlp(2));
     await()
         .atMost(AWAIT)
         .untilAsserted(() -> assertThat(app.registry().routing().active().version()).isEqualTo(2));

@@ -57,10 +57,8 @@ public final class StreamsConfigFactory {
     p.putIfAbsent(
         StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
     // Short commits: under EOS a prediction is visible to read_committed readers only once its
-    // transaction commits, so the commit interval is the floor of end-to-end latency.
-    // under exactly-once a prediction is visible only when its transaction commits: the commit
-    // interval is most of the end-to-end latency (measured: p99 302 ms at 100, 97 ms at 50 with a
-    // 5 ms batch wait, 1,000 events/s; docs/BENCHMARKS.md)
+    // transaction commits, so the commit interval is the floor of end-to-end latency (what it
+    // costs at each setting: docs/BENCHMARKS.md).
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
     // libtorch runs one intra-op thread per caller (EngineTuning), so the cores are used by
     // running one stream thread per core (each needs a partition of its own to work on)

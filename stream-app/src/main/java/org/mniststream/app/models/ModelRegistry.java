@@ -1,7 +1,6 @@
 package org.mniststream.app.models;
 
 import io.micrometer.core.instrument.Gauge;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,15 +9,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -48,17 +45,15 @@ import org.slf4j.LoggerFactory;
  * by the classifier through {@link #acquire()}.
  *
  * <p>State: an {@link AtomicReference} to an immutable {@link Routing} snapshot (active, canary
- * with its percentage, shadow). Everything else (known versions, refusals, the rollout, the loaded
- * models) is confined to the <em>loader</em>: a single thread that verifies and loads each new
- * version with {@link ModelVerifier#verifyAndLoad} off the stream threads, decides the routes with
- * {@link RoutingPlan}, loads what they need, publishes the new snapshot, and only then closes the
- * models no route needs any more (a model still used by a running batch is freed when that batch
- * releases it). Native memory therefore holds only the routed versions and the newest valid one,
- * however many versions the topic has. The heap keeps the parameter bytes (~0.9 MB for the CNN) of
- * the routed versions and of the newest {@link #retainParameters retained} ones, so that a rollback
- * to a recent version is instant; an older version routed again is read back from the models topic
- * and verified again. Without that bound the heap grew by one parameter set per version published
- * (measured: ~1 MB of live heap per swap in the soak).
+ * with its percentage, shadow). Everything else (the {@link VersionCatalogue} of known versions,
+ * refusals, the rollout, the loaded models) is confined to the <em>loader</em>: a single thread
+ * that verifies and loads each new version with {@link ModelVerifier#verifyAndLoad} off the stream
+ * threads, decides the routes with {@link RoutingPlan}, loads what they need, publishes the new
+ * snapshot, and only then closes the models no route needs any more (a model still used by a
+ * running batch is freed when that batch releases it). Native memory therefore holds only the
+ * routed versions and the newest valid one, however many versions the topic has; the heap holds the
+ * parameter bytes of those and of the newest {@link #retainParameters retained} ones (why that
+ * bound exists: docs/RELIABILITY.md).
  *
  * <p>Semantics of a swap: {@link #onModelRecord} and {@link #onRolloutRecord} return at once; the
  * new routes take effect for batches that start after the loader finished loading. Records
@@ -67,16 +62,24 @@ import org.slf4j.LoggerFactory;
  * #synchronous} applies each record before returning (used by topology tests, where the global
  * processor and the classifier share one thread).
  *
- * <p>Idempotent: a version already known (valid or refused) is ignored, so the startup bootstrap
- * and the global processors may both deliver the same records.
+ * <p>Records of the models topic follow the topic's rule ({@link VersionCatalogue}): the last
+ * record for a key wins, a tombstone removes the version, a record identical to the known one is a
+ * no-op (so the startup bootstrap and the global processors may both deliver the same records). A
+ * version published again with other bytes is verified again; when valid, it replaces the old one
+ * in every route that uses it, as a swap. When the version that serves is removed or refused, the
+ * routes are decided again without it (the newest valid version, or the rollout's fallback), as a
+ * restarted instance would decide them; only when no valid version is left at all do the current
+ * routes keep serving, since serving a model that was valid beats serving nothing, until a valid
+ * version arrives.
  */
 public final class ModelRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final int HISTORY_LIMIT = 50;
   private static final int ACQUIRE_ATTEMPTS = 1000;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final String modelName;
-  private final ModelVerifier verifier;
+  private final VersionLoader versionLoader;
   private final Executor loader;
   private final ExecutorService ownedLoader;
   private final AppMetrics metrics;
@@ -88,16 +91,13 @@ public final class ModelRegistry implements AutoCloseable {
   private volatile boolean closed;
 
   // Confined to the loader thread.
-  private final TreeMap<Long, ModelVersion> valid = new TreeMap<>();
+  private final VersionCatalogue catalogue;
   private final Map<Long, LoadedModel> loaded = new HashMap<>();
+  private final List<LoadedModel> replaced = new ArrayList<>();
   private final Map<String, RegistryStatus.Refusal> refusals = new LinkedHashMap<>();
-  private final Map<Long, String> refusedVersions = new TreeMap<>();
   private final Deque<RegistryStatus.Swap> history = new ArrayDeque<>();
-  private final Set<Long> parametersReleased = new HashSet<>();
   private ModelRollout rollout;
   private Instant lastSwapAt;
-  private volatile int retainedVersions = Integer.MAX_VALUE;
-  private volatile ModelRecordSource recordSource;
 
   /** Where the registry reads back a version whose parameters it let go: the models topic. */
   @FunctionalInterface
@@ -106,19 +106,33 @@ public final class ModelRegistry implements AutoCloseable {
     Optional<byte[]> latestValue(String key) throws Exception;
   }
 
+  /** Verifies and loads a version: {@link ModelVerifier#verifyAndLoad}, or a stand-in in tests. */
+  @FunctionalInterface
+  interface VersionLoader {
+    LoadedModel load(ModelVersion version) throws ModelRejectedException;
+  }
+
+  /** Thrown on the loader thread when the registry closed while it was loading. */
+  private static final class ClosedWhileLoading extends RuntimeException {
+    ClosedWhileLoading() {
+      super(null, null, false, false);
+    }
+  }
+
   private ModelRegistry(
       String modelName,
-      ModelVerifier verifier,
+      VersionLoader versionLoader,
       Executor loader,
       ExecutorService ownedLoader,
       AppMetrics metrics,
       Clock clock) {
     this.modelName = modelName;
-    this.verifier = verifier;
+    this.versionLoader = versionLoader;
     this.loader = loader;
     this.ownedLoader = ownedLoader;
     this.metrics = metrics;
     this.clock = clock;
+    this.catalogue = new VersionCatalogue(modelName);
     this.routing = new AtomicReference<>(Routing.none(modelName));
     this.status = new AtomicReference<>(RegistryStatus.empty(modelName));
     gauge(Route.ACTIVE, r -> r.active() == null ? -1 : r.active().version());
@@ -132,6 +146,11 @@ public final class ModelRegistry implements AutoCloseable {
   /** Loads on a dedicated background thread ({@code model-loader}): the production registry. */
   public static ModelRegistry withBackgroundLoader(
       String modelName, ModelVerifier verifier, AppMetrics metrics, Clock clock) {
+    return withBackgroundLoader(modelName, verifier::verifyAndLoad, metrics, clock);
+  }
+
+  static ModelRegistry withBackgroundLoader(
+      String modelName, VersionLoader versionLoader, AppMetrics metrics, Clock clock) {
     ExecutorService executor =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -139,13 +158,14 @@ public final class ModelRegistry implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    return new ModelRegistry(modelName, verifier, executor, executor, metrics, clock);
+    return new ModelRegistry(modelName, versionLoader, executor, executor, metrics, clock);
   }
 
   /** Applies every record on the calling thread before returning: for topology tests. */
   public static ModelRegistry synchronous(
       String modelName, ModelVerifier verifier, AppMetrics metrics, Clock clock) {
-    return new ModelRegistry(modelName, verifier, Runnable::run, null, metrics, clock);
+    return new ModelRegistry(
+        modelName, verifier::verifyAndLoad, Runnable::run, null, metrics, clock);
   }
 
   public String modelName() {
@@ -158,11 +178,7 @@ public final class ModelRegistry implements AutoCloseable {
    * source}. Call before the first record; without it every valid version keeps its bytes.
    */
   public ModelRegistry retainParameters(int newestVersions, ModelRecordSource source) {
-    if (newestVersions < 0) {
-      throw new IllegalArgumentException("newestVersions must be >= 0, got " + newestVersions);
-    }
-    this.recordSource = Objects.requireNonNull(source, "source");
-    this.retainedVersions = newestVersions;
+    catalogue.retainParameters(newestVersions, source);
     return this;
   }
 
@@ -231,25 +247,48 @@ public final class ModelRegistry implements AutoCloseable {
     throw new IllegalStateException("routed models kept being freed while acquiring them");
   }
 
-  /** Stops the loader and drops this registry's hold on every model. */
+  /**
+   * Stops serving and drops this registry's hold on every model. Records not yet applied are
+   * dropped; a version the loader is loading meanwhile is closed as soon as its load returns, never
+   * routed. Waits for the loader at most 30 s; past that, the loader frees what it holds when its
+   * load returns.
+   */
   @Override
   public void close() {
+    close(CLOSE_WAIT);
+  }
+
+  void close(Duration wait) {
     closed = true;
-    if (ownedLoader != null) {
-      ownedLoader.shutdown();
-      try {
-        if (!ownedLoader.awaitTermination(30, TimeUnit.SECONDS)) {
-          LOG.warn("Model loader still busy after 30 s; closing models anyway");
-          ownedLoader.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        ownedLoader.shutdownNow();
-      }
+    routing.set(Routing.none(modelName));
+    if (ownedLoader == null) {
+      releaseModels(); // synchronous: the caller is the loader
+      return;
     }
+    try {
+      // Models are touched on the loader thread only, so the loader frees them, after its load.
+      ownedLoader.execute(this::releaseModels);
+    } catch (RejectedExecutionException e) {
+      return; // closed before
+    }
+    ownedLoader.shutdown();
+    try {
+      if (!ownedLoader.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn(
+            "Model loader still busy after {} ms; it frees its models when its load returns",
+            wait.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void releaseModels() {
     routing.set(Routing.none(modelName));
     loaded.values().forEach(LoadedModel::close);
     loaded.clear();
+    replaced.forEach(LoadedModel::close);
+    replaced.clear();
   }
 
   private void submit(Runnable task) {
@@ -259,8 +298,14 @@ public final class ModelRegistry implements AutoCloseable {
     try {
       loader.execute(
           () -> {
+            if (closed) {
+              return;
+            }
             try {
               task.run();
+            } catch (ClosedWhileLoading e) {
+              LOG.debug("Registry closed while loading; the record is dropped");
+              return;
             } catch (RuntimeException e) {
               LOG.error("Model registry failed to apply a record; routes unchanged", e);
             }
@@ -271,17 +316,35 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
+  /** Verifies and loads, and never hands out a model once the registry is closed. */
+  private LoadedModel load(ModelVersion version) throws ModelRejectedException {
+    LoadedModel model = versionLoader.load(version);
+    if (closed) {
+      model.close();
+      throw new ClosedWhileLoading();
+    }
+    return model;
+  }
+
   private void applyModel(byte[] key, byte[] value) {
     String keyText = key == null ? "<no key>" : new String(key, StandardCharsets.UTF_8);
+    OptionalLong keyVersion = catalogue.versionOf(keyText);
     if (value == null) {
-      withdraw(keyText);
+      keyVersion.ifPresent(this::withdraw);
       return;
     }
     ModelVersion version;
     try {
       version = versionSerde.decode(value);
     } catch (AvroDecodingException e) {
-      refuse(keyText, null, e.reason().name(), e.getMessage());
+      if (keyVersion.isPresent()
+          && catalogue.compare(keyVersion.getAsLong(), value) == VersionCatalogue.Change.SAME) {
+        return;
+      }
+      refuse(keyText, keyVersion, value, e.reason().name(), e.getMessage());
+      if (keyVersion.isPresent()) {
+        reconcile("version " + keyVersion.getAsLong() + " refused");
+      }
       return;
     }
     if (!modelName.equals(version.getModelName())) {
@@ -289,34 +352,38 @@ public final class ModelRegistry implements AutoCloseable {
       return;
     }
     long n = version.getVersion();
-    ModelVersion known = valid.get(n);
-    if (known != null || refusedVersions.containsKey(n)) {
-      if (known != null && !known.getParametersSha256().equals(version.getParametersSha256())) {
-        LOG.warn(
-            "Model {} v{} was published again with other parameters (sha256 {}); versions are"
-                + " immutable, keeping sha256 {}",
-            modelName,
-            n,
-            version.getParametersSha256(),
-            known.getParametersSha256());
-      }
+    VersionCatalogue.Change change = catalogue.compare(n, value);
+    if (change == VersionCatalogue.Change.SAME) {
       return;
+    }
+    if (change == VersionCatalogue.Change.REPLACEMENT) {
+      LOG.info(
+          "Model {} v{} published again with other content (sha256 {}): verifying it again",
+          modelName,
+          n,
+          version.getParametersSha256());
     }
     LoadedModel model;
     long started = System.nanoTime();
     try {
-      model = verifier.verifyAndLoad(version);
+      model = load(version);
     } catch (ModelRejectedException e) {
-      refuse(keyText, n, e.reason().name(), e.getMessage());
+      refuse(keyText, OptionalLong.of(n), value, e.reason().name(), e.getMessage());
       reconcile("version " + n + " refused");
       return;
+    } catch (ClosedWhileLoading e) {
+      throw e;
     } catch (RuntimeException e) {
-      refuse(keyText, n, "LOAD_FAILED", e.toString());
+      refuse(keyText, OptionalLong.of(n), value, "LOAD_FAILED", e.toString());
       reconcile("version " + n + " refused");
       return;
     }
-    valid.put(n, version);
-    loaded.put(n, model);
+    catalogue.accept(version, value);
+    refusals.remove(keyText);
+    LoadedModel before = loaded.put(n, model);
+    if (before != null) {
+      replaced.add(before); // may still serve: closed once the new routes are published
+    }
     LOG.info(
         "Model {} v{} verified and loaded in {} ms: {}, sha256 {}, test accuracy {}",
         modelName,
@@ -325,7 +392,8 @@ public final class ModelRegistry implements AutoCloseable {
         version.getArchitecture(),
         version.getParametersSha256(),
         version.getMetrics().getTestAccuracy());
-    reconcile("version " + n + " published");
+    reconcile(
+        "version " + n + (change == VersionCatalogue.Change.NEW ? " published" : " replaced"));
   }
 
   private void applyRollout(byte[] key, byte[] value) {
@@ -366,40 +434,35 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** A tombstone on the models topic: the version may no longer serve. */
-  private void withdraw(String keyText) {
-    int slash = keyText.lastIndexOf('/');
-    if (slash < 0 || !keyText.substring(0, slash).equals(modelName)) {
-      return;
-    }
-    long n;
-    try {
-      n = Long.parseLong(keyText.substring(slash + 1));
-    } catch (NumberFormatException e) {
-      return;
-    }
-    boolean wasValid = valid.remove(n) != null;
-    parametersReleased.remove(n);
-    refusedVersions.remove(n);
-    if (wasValid) {
+  private void withdraw(long n) {
+    refusals.remove(TopicNames.modelKey(modelName, n));
+    if (catalogue.remove(n)) {
       LOG.info("Model {} v{} withdrawn (tombstone on the models topic)", modelName, n);
       reconcile("version " + n + " withdrawn");
     }
   }
 
-  private void refuse(String key, Long version, String reason, String message) {
-    LOG.warn(
-        "Model record {} refused ({}): {}; the current routes keep serving", key, reason, message);
+  /**
+   * Lists the refusal and, when the record names a version of this model, refuses that version (the
+   * caller decides the routes again).
+   *
+   * @param record the refused value; null when the known record failed to load again
+   */
+  private void refuse(
+      String key, OptionalLong version, byte[] record, String reason, String message) {
+    LOG.warn("Model record {} refused ({}): {}", key, reason, message);
+    Long n = version.isPresent() ? version.getAsLong() : null;
     metrics.modelRefused(reason);
-    refusals.put(key, new RegistryStatus.Refusal(key, version, reason, message, clock.instant()));
-    if (version != null) {
-      refusedVersions.put(version, reason);
+    refusals.put(key, new RegistryStatus.Refusal(key, n, reason, message, clock.instant()));
+    if (n != null && catalogue.refuse(n, record, reason)) {
+      LOG.warn("Model {} v{} was valid: routes are decided again without it", modelName, n);
     }
   }
 
   /** Decides the routes, loads what they need, publishes them, closes what they no longer use. */
   private void reconcile(String cause) {
     Optional<RoutingPlan> decided =
-        RoutingPlan.decide(valid.navigableKeySet(), refusedVersions, rollout);
+        RoutingPlan.decide(catalogue.validVersions(), catalogue.refusedVersions(), rollout);
     if (decided.isEmpty()) {
       if (routing.get().canServe()) {
         LOG.warn("No valid version of {} is left on the models topic; routes unchanged", modelName);
@@ -410,29 +473,46 @@ public final class ModelRegistry implements AutoCloseable {
     for (long v : plan.versions()) {
       if (!loaded.containsKey(v)) {
         try {
-          loaded.put(v, verifier.verifyAndLoad(withParameters(v)));
+          loaded.put(v, load(catalogue.withParameters(v)));
           LOG.info("Model {} v{} loaded again for routing", modelName, v);
         } catch (ModelRejectedException | RuntimeException e) {
-          valid.remove(v);
-          refuse(TopicNames.modelKey(modelName, v), v, reasonOf(e), e.getMessage());
+          if (e instanceof ClosedWhileLoading closing) {
+            throw closing;
+          }
+          refuse(
+              TopicNames.modelKey(modelName, v),
+              OptionalLong.of(v),
+              null,
+              reasonOf(e),
+              e.getMessage());
           reconcile(cause);
           return;
         }
       }
     }
     Routing before = routing.get();
-    boolean changed = !plan.sameRoutes(before.plan());
     Instant now = clock.instant();
+    LoadedModel active = loaded.get(plan.active());
+    LoadedModel canary = plan.canary() == null ? null : loaded.get(plan.canary());
+    LoadedModel shadow = plan.shadow() == null ? null : loaded.get(plan.shadow());
+    boolean changed =
+        !plan.sameRoutes(before.plan())
+            || active != before.active()
+            || canary != before.canary()
+            || shadow != before.shadow();
     Routing after =
         new Routing(
             modelName,
-            loaded.get(plan.active()),
-            plan.canary() == null ? null : loaded.get(plan.canary()),
+            active,
+            canary,
             plan.canaryPercent(),
-            plan.shadow() == null ? null : loaded.get(plan.shadow()),
+            shadow,
             plan,
             changed ? now : before.since());
-    routing.set(after);
+    // close() sets the routes to none: then this snapshot must not replace them.
+    if (closed || !routing.compareAndSet(before, after)) {
+      throw new ClosedWhileLoading();
+    }
     if (before.plan() == null || !plan.notes().equals(before.plan().notes())) {
       plan.notes().forEach(note -> LOG.warn("Routing of {}: {}", modelName, note));
     }
@@ -463,77 +543,25 @@ public final class ModelRegistry implements AutoCloseable {
           activeBefore == null ? "none" : "v" + activeBefore,
           cause);
     }
+    // Freed once the last batch using them releases them.
+    replaced.forEach(LoadedModel::close);
+    replaced.clear();
     Set<Long> needed = plan.versions();
     for (Iterator<Map.Entry<Long, LoadedModel>> it = loaded.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, LoadedModel> e = it.next();
       if (!needed.contains(e.getKey())) {
-        e.getValue().close(); // freed once the last batch using it releases it
+        e.getValue().close();
         it.remove();
         LOG.debug("Model {} v{} unloaded: no route needs it", modelName, e.getKey());
       }
     }
-    releaseParameters();
-  }
-
-  /**
-   * Drops the parameter bytes of the valid versions that are neither routed nor among the newest.
-   */
-  private void releaseParameters() {
-    if (recordSource == null) {
-      return;
-    }
-    List<Long> release = new ArrayList<>();
-    int rank = 0;
-    for (long v : valid.descendingKeySet()) {
-      if (rank++ >= retainedVersions && !loaded.containsKey(v) && !parametersReleased.contains(v)) {
-        release.add(v);
-      }
-    }
-    for (long v : release) {
-      valid.put(
-          v, ModelVersion.newBuilder(valid.get(v)).setParameters(ByteBuffer.allocate(0)).build());
-      parametersReleased.add(v);
-      LOG.debug("Model {} v{}: parameters released from the heap", modelName, v);
-    }
-  }
-
-  /** The version with its parameter bytes, read back from the models topic when released. */
-  private ModelVersion withParameters(long v) {
-    ModelVersion known = valid.get(v);
-    if (!parametersReleased.contains(v)) {
-      return known;
-    }
-    String key = TopicNames.modelKey(modelName, v);
-    byte[] value;
-    try {
-      value =
-          recordSource
-              .latestValue(key)
-              .orElseThrow(() -> new IllegalStateException(key + " is no longer on the topic"));
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read " + key + " back: " + e, e);
-    }
-    ModelVersion read = versionSerde.decode(value);
-    if (!known.getParametersSha256().equals(read.getParametersSha256())) {
-      throw new IllegalStateException(
-          key
-              + " on the topic now declares sha256 "
-              + read.getParametersSha256()
-              + ", not "
-              + known.getParametersSha256());
-    }
-    valid.put(v, read);
-    parametersReleased.remove(v);
-    LOG.info("Model {} v{}: parameters read back from the models topic", modelName, v);
-    return read;
+    catalogue.releaseParameters(loaded.keySet());
   }
 
   private void publishStatus() {
     Routing r = routing.get();
     List<RegistryStatus.VersionInfo> versions =
-        valid.values().stream()
+        catalogue.validRecords().stream()
             .map(v -> RegistryStatus.VersionInfo.of(v, loaded.containsKey(v.getVersion())))
             .toList();
     status.set(
@@ -555,8 +583,8 @@ public final class ModelRegistry implements AutoCloseable {
     if (model == null) {
       return null;
     }
-    ModelVersion v = valid.get(model.version());
-    return RegistryStatus.VersionInfo.of(v != null ? v : model.metadata(), true);
+    ModelVersion v = catalogue.valid(model.version()).orElse(model.metadata());
+    return RegistryStatus.VersionInfo.of(v, true);
   }
 
   private void gauge(Route route, ToDoubleFunction<Routing> version) {

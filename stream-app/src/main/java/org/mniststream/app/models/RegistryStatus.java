@@ -16,7 +16,8 @@ import org.mniststream.schemas.ModelVersion;
  * @param notes where the routing deviates from the rollout, and why
  * @param lastSwapAt when the routes last changed, null before the first model served
  * @param versions every valid version known, oldest first
- * @param refused every refused record, in the order they were refused
+ * @param refused the refused records, in the order they were refused; a key's refusal goes when a
+ *     valid record or a tombstone replaces it
  * @param history the latest route changes, oldest first
  */
 public record RegistryStatus(
@@ -103,7 +104,7 @@ public record RegistryStatus(
    * A record of the models topic that will not serve.
    *
    * @param key the record key as text
-   * @param version null when the record could not even be decoded
+   * @param version null when neither the record nor its key names a version of this model
    * @param reason a {@code ModelRejectedException.Reason}, or a {@code DeadLetterReason} for
    *     records that do not decode
    */

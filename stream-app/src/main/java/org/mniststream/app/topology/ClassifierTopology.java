@@ -18,18 +18,18 @@ import org.mniststream.app.ops.AppMetrics;
  * The classifier topology. Topics (keys and values as on the wire):
  *
  * <ul>
- *   <li>reads {@code topic.images} ({@code mnist.image-events}): key = bytes of the event key
+ *   <li>reads {@code topics.images} ({@code mnist.image-events}): key = bytes of the event key
  *       (ordering key, usually the event id), value = {@code ImageEvent} (Avro single-object), read
  *       as raw bytes and decoded in the processor;
- *   <li>reads {@code topic.models} ({@code mnist.models}) as a global store: key = UTF-8 {@code
+ *   <li>reads {@code topics.models} ({@code mnist.models}) as a global store: key = UTF-8 {@code
  *       modelName/0000000042}, value = {@code ModelVersion}, raw bytes handed to the registry;
- *   <li>reads {@code topic.rollouts} ({@code mnist.model-rollouts}) as a global store: key = UTF-8
+ *   <li>reads {@code topics.rollouts} ({@code mnist.model-rollouts}) as a global store: key = UTF-8
  *       model name, value = {@code ModelRollout}, raw bytes handed to the registry;
- *   <li>writes {@code topic.predictions} ({@code mnist.predictions}): key = the image event's key
+ *   <li>writes {@code topics.predictions} ({@code mnist.predictions}): key = the image event's key
  *       bytes, value = {@code Prediction} with route ACTIVE or CANARY;
- *   <li>writes {@code topic.predictions.shadow} ({@code mnist.predictions.shadow}): key = the image
- *       event's key bytes, value = {@code Prediction} with route SHADOW;
- *   <li>writes {@code topic.dead-letters} ({@code mnist.dead-letters}): key = the original key
+ *   <li>writes {@code topics.predictions.shadow} ({@code mnist.predictions.shadow}): key = the
+ *       image event's key bytes, value = {@code Prediction} with route SHADOW;
+ *   <li>writes {@code topics.dead-letters} ({@code mnist.dead-letters}): key = the original key
  *       bytes (possibly null), value = {@code DeadLetter};
  *   <li>writes the changelog of the {@value #PENDING_STORE} store ({@code
  *       <application.id>-pending-batch-changelog}): key = Long sequence number, value = a pending

@@ -8,11 +8,15 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.ops.AppMetrics;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
+import org.mniststream.model.Architecture;
 import org.mniststream.model.LoadedModel;
 import org.mniststream.model.ModelSigning;
 import org.mniststream.model.ModelVerifier;
@@ -31,7 +35,7 @@ class ModelRegistryTest {
   private ModelRegistry synchronous() {
     registry =
         ModelRegistry.synchronous(
-            TestModels.NAME,
+            TestModelRecords.NAME,
             new ModelVerifier(List.of()),
             AppMetrics.discarding(),
             Clock.systemUTC());
@@ -49,11 +53,11 @@ class ModelRegistryTest {
   @Test
   void shouldFreeTheRetiredModelOnlyWhenItsLastBatchReleasesIt() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
     ModelLease batchOnV1 = registry.acquire().orElseThrow();
     LoadedModel v1 = batchOnV1.routing().active();
 
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
 
     assertThat(registry.routing().active().version()).isEqualTo(2);
     assertThat(v1.isFreed()).as("a running batch still uses v1").isFalse();
@@ -64,9 +68,9 @@ class ModelRegistryTest {
   @Test
   void shouldLoadAClosedVersionAgainWhenARolloutPinsIt() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
     LoadedModel firstV1 = registry.routing().active();
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
     assertThat(firstV1.isFreed()).isTrue();
 
     registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
@@ -88,9 +92,9 @@ class ModelRegistryTest {
         });
     for (long v = 1; v <= 4; v++) {
       topic.put(
-          new String(TestModels.key(v), java.nio.charset.StandardCharsets.UTF_8),
-          TestModels.mlp(v));
-      registry.onModelRecord(TestModels.key(v), TestModels.mlp(v));
+          new String(TestModelRecords.key(v), java.nio.charset.StandardCharsets.UTF_8),
+          TestModelRecords.mlp(v));
+      registry.onModelRecord(TestModelRecords.key(v), TestModelRecords.mlp(v));
     }
     assertThat(readBack).as("nothing read back while the newest serves").isEmpty();
 
@@ -109,8 +113,8 @@ class ModelRegistryTest {
   void shouldRefuseARollbackToAReleasedVersionThatIsNoLongerOnTheTopic() {
     synchronous();
     registry.retainParameters(0, key -> java.util.Optional.empty());
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
 
     registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
 
@@ -123,8 +127,8 @@ class ModelRegistryTest {
   @Test
   void shouldClearTheRolloutOnATombstone() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
     registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, null));
 
     registry.onRolloutRecord(TestEvents.key("mnist"), null);
@@ -136,10 +140,10 @@ class ModelRegistryTest {
   @Test
   void shouldStopServingAWithdrawnVersion() {
     synchronous();
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.mlp(2));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
 
-    registry.onModelRecord(TestModels.key(2), null);
+    registry.onModelRecord(TestModelRecords.key(2), null);
 
     assertThat(registry.routing().active().version()).isEqualTo(1);
   }
@@ -147,10 +151,10 @@ class ModelRegistryTest {
   @Test
   void shouldIgnoreOtherModelsAndListUndecodableRecordsAsRefused() {
     synchronous();
-    ModelVersion other = TestModels.decode(TestModels.mlp(1));
+    ModelVersion other = TestModelRecords.decode(TestModelRecords.mlp(1));
     other.setModelName("fashion");
 
-    registry.onModelRecord("fashion/0000000001".getBytes(), TestModels.encode(other));
+    registry.onModelRecord("fashion/0000000001".getBytes(), TestModelRecords.encode(other));
     registry.onModelRecord("mnist/0000000002".getBytes(), "garbage".getBytes());
 
     assertThat(registry.isReady()).isFalse();
@@ -164,15 +168,15 @@ class ModelRegistryTest {
     KeyPair keys = ModelSigning.generateKeyPair();
     registry =
         ModelRegistry.synchronous(
-            TestModels.NAME,
+            TestModelRecords.NAME,
             new ModelVerifier(List.of(keys.getPublic())),
             AppMetrics.discarding(),
             Clock.systemUTC());
-    ModelVersion signed = TestModels.decode(TestModels.mlp(2));
+    ModelVersion signed = TestModelRecords.decode(TestModelRecords.mlp(2));
     ModelSigning.sign(signed, keys);
 
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(2), TestModels.encode(signed));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.encode(signed));
 
     assertThat(registry.routing().active().version()).isEqualTo(2);
     assertThat(registry.status().refused())
@@ -184,13 +188,13 @@ class ModelRegistryTest {
   void shouldLoadOffTheCallingThreadAndReportWhenIdle() throws Exception {
     registry =
         ModelRegistry.withBackgroundLoader(
-            TestModels.NAME,
+            TestModelRecords.NAME,
             new ModelVerifier(List.of()),
             AppMetrics.discarding(),
             Clock.systemUTC());
 
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1));
-    registry.onModelRecord(TestModels.key(1), TestModels.mlp(1)); // again: ignored
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1)); // again: ignored
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -198,5 +202,166 @@ class ModelRegistryTest {
     assertThat(registry.awaitIdle(Duration.ofSeconds(30))).isTrue();
     assertThat(registry.status().active().version()).isEqualTo(1);
     assertThat(registry.status().history()).hasSize(1);
+  }
+
+  @Test
+  void shouldIgnoreTheSameRecordDeliveredAgain() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    LoadedModel first = registry.routing().active();
+
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1).clone());
+
+    assertThat(registry.routing().active()).isSameAs(first);
+    assertThat(first.isFreed()).isFalse();
+    assertThat(registry.status().history()).hasSize(1);
+  }
+
+  @Test
+  void shouldSwapToTheNewContentWhenTheServingVersionIsPublishedAgain() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    ModelLease batchOnOldV1 = registry.acquire().orElseThrow();
+    LoadedModel oldV1 = batchOnOldV1.routing().active();
+
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.cnn(1));
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(registry.routing().active().architecture()).isEqualTo(Architecture.CNN_V1);
+    assertThat(registry.status().active().architecture()).isEqualTo("cnn-v1");
+    assertThat(registry.status().history())
+        .extracting(RegistryStatus.Swap::cause)
+        .containsExactly("version 1 published", "version 1 replaced");
+    assertThat(oldV1.isFreed()).as("a running batch still uses the old v1").isFalse();
+    batchOnOldV1.close();
+    assertThat(oldV1.isFreed()).isTrue();
+  }
+
+  @Test
+  void shouldFallBackWhenTheServingVersionIsReplacedByARefusedRecord() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
+    LoadedModel v2 = registry.routing().active();
+
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.corrupt(2));
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(v2.isFreed()).isTrue();
+    assertThat(registry.status().versions())
+        .extracting(RegistryStatus.VersionInfo::version)
+        .containsExactly(1L);
+    assertThat(registry.status().refused())
+        .extracting(RegistryStatus.Refusal::version, RegistryStatus.Refusal::reason)
+        .containsExactly(tuple(2L, "SHA256_MISMATCH"));
+  }
+
+  @Test
+  void shouldFallBackWhenTheServingVersionIsReplacedByAnUndecodableRecord() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
+
+    registry.onModelRecord(TestModelRecords.key(2), "garbage".getBytes());
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(registry.status().refused())
+        .extracting(RegistryStatus.Refusal::version, RegistryStatus.Refusal::reason)
+        .containsExactly(tuple(2L, "UNDECODABLE"));
+  }
+
+  @Test
+  void shouldKeepServingTheOnlyVersionUntilAValidRecordReplacesItsRefusedOne() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    LoadedModel first = registry.routing().active();
+
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.corrupt(1));
+
+    assertThat(registry.routing().active()).as("nothing valid is left").isSameAs(first);
+    assertThat(first.isFreed()).isFalse();
+    assertThat(registry.status().versions()).isEmpty();
+
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(registry.routing().active()).isNotSameAs(first);
+    assertThat(first.isFreed()).isTrue();
+    assertThat(registry.status().refused()).isEmpty();
+  }
+
+  @Test
+  void shouldKeepServingTheOnlyVersionAfterItsTombstoneAndLoadItAgainWhenRepublished() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    LoadedModel first = registry.routing().active();
+
+    registry.onModelRecord(TestModelRecords.key(1), null);
+
+    assertThat(registry.routing().active()).isSameAs(first);
+    assertThat(registry.status().versions()).isEmpty();
+
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+
+    assertThat(registry.status().versions())
+        .extracting(RegistryStatus.VersionInfo::version)
+        .containsExactly(1L);
+    assertThat(registry.routing().active()).isNotSameAs(first);
+    assertThat(first.isFreed()).isTrue();
+  }
+
+  @Test
+  void shouldFreeEveryModelOnClose() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onRolloutRecord(TestEvents.key("mnist"), TestEvents.rollout(null, null, 0, 1L));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
+    List<LoadedModel> models = registry.routing().models();
+
+    registry.close();
+
+    assertThat(models).hasSize(2).allSatisfy(m -> assertThat(m.isFreed()).isTrue());
+    assertThat(registry.acquire()).isEmpty();
+  }
+
+  @Test
+  void shouldCloseAVersionStillLoadingWhenClosedAndNeverRouteIt() throws Exception {
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch finishLoading = new CountDownLatch(1);
+    List<LoadedModel> loadedByTheLoader = new CopyOnWriteArrayList<>();
+    ModelVerifier verifier = new ModelVerifier(List.of());
+    registry =
+        ModelRegistry.withBackgroundLoader(
+            TestModelRecords.NAME,
+            version -> {
+              loading.countDown();
+              try {
+                finishLoading.await();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              LoadedModel model = verifier.verifyAndLoad(version);
+              loadedByTheLoader.add(model);
+              return model;
+            },
+            AppMetrics.discarding(),
+            Clock.systemUTC());
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
+    assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+
+    registry.close(Duration.ofMillis(50)); // returns while the loader is still on v1
+    finishLoading.countDown();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(loadedByTheLoader)
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.isFreed()).isTrue()));
+    assertThat(registry.isReady()).isFalse();
+    assertThat(registry.acquire()).isEmpty();
+    assertThat(registry.status().history()).as("no swap after close").isEmpty();
   }
 }

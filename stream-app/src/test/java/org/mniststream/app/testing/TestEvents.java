@@ -99,7 +99,7 @@ public final class TestEvents {
     return ContractSerdes.modelRollout()
         .encode(
             ModelRollout.newBuilder()
-                .setModelName(TestModels.NAME)
+                .setModelName(TestModelRecords.NAME)
                 .setActiveVersion(pin)
                 .setCanaryVersion(canary)
                 .setCanaryPercent(percent)

@@ -83,7 +83,7 @@ public final class TopologyHarness implements AutoCloseable {
         driver.createOutputTopic(topicNames.deadLetters(), keys, ContractSerdes.deadLetter());
   }
 
-  /** Defaults (batch 64, max wait 20 ms) with these config keys on top. */
+  /** The app's defaults ({@code AppSettings}) with these config keys on top. */
   public static TopologyHarness start(Map<String, String> overrides) throws Exception {
     return new TopologyHarness(overrides);
   }
@@ -93,11 +93,11 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public void publishModel(long version, byte[] value) {
-    models.pipeInput(TestModels.key(version), value);
+    models.pipeInput(TestModelRecords.key(version), value);
   }
 
   public void rollout(byte[] value) {
-    rollouts.pipeInput(TestEvents.key(TestModels.NAME), value);
+    rollouts.pipeInput(TestEvents.key(TestModelRecords.NAME), value);
   }
 
   public void send(String key, ImageEvent event) {

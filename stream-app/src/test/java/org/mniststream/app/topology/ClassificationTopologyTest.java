@@ -14,7 +14,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.app.testing.TopologyHarness;
 import org.mniststream.model.Architecture;
 import org.mniststream.model.InputContracts;
@@ -42,7 +42,7 @@ class ClassificationTopologyTest {
   @Test
   void shouldPredictARaw28x28EventWithTheActiveModel() throws Exception {
     app = TopologyHarness.start();
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
 
     app.images.pipeInput(
         TestEvents.key("k-1"), TestEvents.encode(TestEvents.raw28("e-1", 7)), 12_345L);
@@ -56,7 +56,7 @@ class ClassificationTopologyTest {
     Prediction p = record.value();
     assertThat(p.getEventId()).isEqualTo("e-1");
     assertThat(p.getEventTime()).isEqualTo(TestEvents.EVENT_TIME);
-    assertThat(p.getModelName()).isEqualTo(TestModels.NAME);
+    assertThat(p.getModelName()).isEqualTo(TestModelRecords.NAME);
     assertThat(p.getModelVersion()).isEqualTo(1L);
     assertThat(p.getRoute()).isEqualTo(Route.ACTIVE);
     assertThat(p.getLabel()).isEqualTo(7);
@@ -73,7 +73,7 @@ class ClassificationTopologyTest {
   @Test
   void shouldPredictAPngOfAnotherSizeFittedTo28x28() throws Exception {
     app = TopologyHarness.start();
-    app.publishModel(1, TestModels.cnn(1));
+    app.publishModel(1, TestModelRecords.cnn(1));
     ImageEvent png = TestEvents.png("png-1", 56, 40);
 
     app.send("k-png", png);
@@ -83,7 +83,7 @@ class ClassificationTopologyTest {
     assertThat(out).extracting(r -> r.value().getEventId()).containsExactly("png-1");
     assertThat(out.get(0).value().getLabel()).isNull();
     // the model saw exactly the MNIST-fitted, contract-normalized image
-    ModelVersion version = TestModels.decode(TestModels.cnn(1));
+    ModelVersion version = TestModelRecords.decode(TestModelRecords.cnn(1));
     GrayImage fitted =
         MnistFitter.fit(PngImages.decode(TestEvents.pngBytes(56, 40), 56, 40, 1024), 28, 28);
     try (LoadedModel model = LoadedModel.load(version, Architecture.CNN_V1)) {
@@ -96,8 +96,8 @@ class ClassificationTopologyTest {
   void shouldFeedTheModelExactlyWhatItsInputContractPrescribes() throws Exception {
     // Given a model whose contract standardizes (mean 0.1307, std 0.3081), not the default 1/255
     app = TopologyHarness.start();
-    ModelVersion standardized = TestModels.standardizedMlp(5);
-    app.publishModel(5, TestModels.encode(standardized));
+    ModelVersion standardized = TestModelRecords.standardizedMlp(5);
+    app.publishModel(5, TestModelRecords.encode(standardized));
     List<ImageEvent> events =
         IntStream.range(0, 6).mapToObj(i -> TestEvents.raw28("n-" + i, null)).toList();
 
@@ -133,7 +133,7 @@ class ClassificationTopologyTest {
     app =
         TopologyHarness.start(
             Map.of("inference.batch.size", "4", "inference.batch.max-wait-ms", "60000"));
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
 
     for (int i = 0; i < 3; i++) {
       app.send("k" + i, TestEvents.raw28("b-" + i, null));
@@ -160,7 +160,7 @@ class ClassificationTopologyTest {
   @Test
   void shouldKeepEachPendingEventInTheStoreUntilItsPredictionIsForwarded() throws Exception {
     app = TopologyHarness.start(Map.of("inference.batch.size", "100"));
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
 
     app.send("a", TestEvents.raw28("s-1", 3));
     app.send("b", TestEvents.raw28("s-2", null));
@@ -185,7 +185,7 @@ class ClassificationTopologyTest {
     assertThat(app.predictions.isEmpty()).isTrue();
     assertThat(pendingStore()).hasSize(1);
 
-    app.publishModel(2, TestModels.mlp(2));
+    app.publishModel(2, TestModelRecords.mlp(2));
     app.flush();
     assertThat(app.drainPredictions())
         .extracting(r -> r.value().getEventId() + "@v" + r.value().getModelVersion())
@@ -195,7 +195,7 @@ class ClassificationTopologyTest {
   @Test
   void shouldKeepTheOrderOfEventsOfOneKey() throws Exception {
     app = TopologyHarness.start(Map.of("inference.batch.size", "7"));
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       String id = "o-" + i;
@@ -214,7 +214,7 @@ class ClassificationTopologyTest {
   @Test
   void shouldCountEveryEventInAsAPredictionOrADeadLetter() throws Exception {
     app = TopologyHarness.start(Map.of("inference.batch.size", "8"));
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
     int good = 0;
     int bad = 0;
     for (int i = 0; i < 60; i++) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.app.testing.TopologyHarness;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
@@ -25,7 +25,7 @@ class DeadLetterTopologyTest {
   @BeforeEach
   void startWithAModel() throws Exception {
     app = TopologyHarness.start(Map.of("image.max-side", "64"));
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
   }
 
   @AfterEach

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.mniststream.app.models.CanarySplit;
 import org.mniststream.app.models.RegistryStatus;
 import org.mniststream.app.testing.TestEvents;
-import org.mniststream.app.testing.TestModels;
+import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.app.testing.TopologyHarness;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.Route;
@@ -34,11 +34,11 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldClassifyWithNewModelAfterSwap() {
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
     classify("before");
     assertThat(versionsServed()).containsExactly("before@v1");
 
-    app.publishModel(2, TestModels.cnn(2));
+    app.publishModel(2, TestModelRecords.cnn(2));
     classify("after");
 
     assertThat(versionsServed()).containsExactly("after@v2");
@@ -49,9 +49,9 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldKeepServingThePreviousVersionWhenANewOneIsRefused() {
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
 
-    app.publishModel(2, TestModels.corrupt(2));
+    app.publishModel(2, TestModelRecords.corrupt(2));
     classify("still-v1");
 
     assertThat(versionsServed()).containsExactly("still-v1@v1");
@@ -65,8 +65,8 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldRollBackToAPinnedVersionAndFollowTheLatestAgainWhenUnpinned() {
-    app.publishModel(1, TestModels.mlp(1));
-    app.publishModel(2, TestModels.mlp(2));
+    app.publishModel(1, TestModelRecords.mlp(1));
+    app.publishModel(2, TestModelRecords.mlp(2));
     classify("latest");
 
     app.rollout(TestEvents.rollout(1L, null, 0, null));
@@ -80,10 +80,10 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldStayOnThePinWhenNewerVersionsArePublished() {
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
     app.rollout(TestEvents.rollout(1L, null, 0, null));
 
-    app.publishModel(2, TestModels.mlp(2));
+    app.publishModel(2, TestModelRecords.mlp(2));
     classify("pinned");
 
     assertThat(versionsServed()).containsExactly("pinned@v1");
@@ -91,7 +91,7 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldFallBackToTheNewestVersionWhenThePinnedOneIsUnknownAndSaySo() {
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
 
     app.rollout(TestEvents.rollout(9L, null, 0, null));
     classify("fallback");
@@ -102,8 +102,8 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldSplitKeysDeterministicallyBetweenActiveAndCanary() {
-    app.publishModel(1, TestModels.mlp(1));
-    app.publishModel(2, TestModels.mlp(2));
+    app.publishModel(1, TestModelRecords.mlp(1));
+    app.publishModel(2, TestModelRecords.mlp(2));
     app.rollout(TestEvents.rollout(1L, 2L, 20, null));
     int keys = 2_000;
 
@@ -136,8 +136,8 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldSendShadowPredictionsOnlyToTheShadowTopic() {
-    app.publishModel(1, TestModels.mlp(1));
-    app.publishModel(2, TestModels.cnn(2));
+    app.publishModel(1, TestModelRecords.mlp(1));
+    app.publishModel(2, TestModelRecords.cnn(2));
     app.rollout(TestEvents.rollout(1L, null, 0, 2L));
 
     for (int i = 0; i < 5; i++) {
@@ -162,9 +162,9 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldUnloadVersionsNoRouteNeeds() {
-    app.publishModel(1, TestModels.mlp(1));
-    app.publishModel(2, TestModels.mlp(2));
-    app.publishModel(3, TestModels.mlp(3));
+    app.publishModel(1, TestModelRecords.mlp(1));
+    app.publishModel(2, TestModelRecords.mlp(2));
+    app.publishModel(3, TestModelRecords.mlp(3));
 
     assertThat(app.registry.status().versions())
         .extracting(RegistryStatus.VersionInfo::version, RegistryStatus.VersionInfo::loaded)
@@ -173,8 +173,8 @@ class ModelRolloutTopologyTest {
 
   @Test
   void shouldIgnoreAVersionPublishedTwice() {
-    app.publishModel(1, TestModels.mlp(1));
-    app.publishModel(1, TestModels.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
+    app.publishModel(1, TestModelRecords.mlp(1));
 
     assertThat(app.registry.status().history()).hasSize(1);
     assertThat(app.registry.status().versions()).hasSize(1);

@@ -16,14 +16,15 @@ import org.mniststream.schemas.TopicNames;
 /**
  * Model versions for tests, as the encoded bytes a models-topic record carries. Untrained (valid in
  * every respect but accuracy) and seeded, so the same arguments give the same weights; cached,
- * because building a network costs more than the tests that use it.
+ * because building a network costs more than the tests that use it. (The trainer's {@code
+ * TestModels} is another thing: models trained on a data subset, as directories.)
  */
-public final class TestModels {
+public final class TestModelRecords {
   public static final String NAME = "mnist";
 
   private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
 
-  private TestModels() {}
+  private TestModelRecords() {}
 
   /** An untrained MLP version (small and fast), seed = version. */
   public static byte[] mlp(long version) {
