@@ -15,7 +15,7 @@ import picocli.CommandLine;
  */
 public final class MnistStreamCli {
   static final Set<String> TRAINER = Set.of("train", "evaluate", "fine-tune", "publish", "keygen");
-  static final Set<String> STREAM_APP = Set.of("run", "rollout", "models");
+  static final Set<String> STREAM_APP = Set.of("run", "rollout", "models", "topics");
 
   private MnistStreamCli() {}
 
@@ -75,6 +75,7 @@ public final class MnistStreamCli {
           run         run the Kafka Streams classifier (HTTP /health /ready /model /metrics)
           rollout     pin, canary, shadow or follow-latest, by publishing a ModelRollout
           models      list the versions on the models topic and the current rollout
+          topics      check every topic against the layout; --create, --alter-configs
 
         Tools
           broker      run a real single-node Kafka broker (KRaft) on this machine

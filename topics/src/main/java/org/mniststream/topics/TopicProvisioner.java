@@ -119,7 +119,10 @@ public final class TopicProvisioner implements AutoCloseable {
           state,
           spec.name(),
           drift.isEmpty()
-              ? spec.partitions() + " partitions, replication " + spec.replicationFactor()
+              ? spec.partitions()
+                  + (spec.partitions() == 1 ? " partition" : " partitions")
+                  + ", replication "
+                  + spec.replicationFactor()
               : drift.stream().map(Drift::toString).collect(Collectors.joining("; ")));
     }
   }
@@ -187,8 +190,9 @@ public final class TopicProvisioner implements AutoCloseable {
       }
       try {
         await(results.get(r.spec().name()), "create topic " + r.spec().name());
-        LOG.info("Created topic {}", r.line());
-        after.add(new Report(r.spec(), State.CREATED, List.of()));
+        Report created = new Report(r.spec(), State.CREATED, List.of());
+        LOG.info("{}", created.line());
+        after.add(created);
       } catch (TopicAdminException e) {
         if (e.getCause() instanceof TopicExistsException) {
           after.add(new Report(r.spec(), State.OK, List.of()));
