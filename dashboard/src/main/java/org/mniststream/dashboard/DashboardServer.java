@@ -195,7 +195,7 @@ public final class DashboardServer implements AutoCloseable {
 
   record ErrorBody(String error) {}
 
-  DashboardState state() {
+  DashboardState snapshot() {
     return new DashboardState(
         clock.millis(),
         startedAt,
@@ -212,7 +212,7 @@ public final class DashboardServer implements AutoCloseable {
 
   /** The JSON state snapshot, as {@code /api/state} serves it. */
   public String stateJson() {
-    return JsonCodec.write(state());
+    return JsonCodec.write(snapshot());
   }
 
   private void safePoll() {
