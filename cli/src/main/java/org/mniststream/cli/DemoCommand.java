@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mniststream.dashboard.DashboardClients;
 import org.mniststream.dashboard.DashboardServer;
 import org.mniststream.trainer.DatasetFiles;
 import org.mniststream.trainer.TrainerCli;
@@ -150,7 +151,10 @@ final class DemoCommand implements Callable<Integer> {
       URI appUrl = URI.create("http://127.0.0.1:" + httpPort);
       dashboard =
           DashboardServer.start(
-              stack.clientProps(), stack.topics(), List.of(appUrl), dashboardPort);
+              DashboardClients.connect(stack.clientProps()),
+              stack.topics(),
+              List.of(appUrl),
+              dashboardPort);
       step("stream app ready (" + appUrl + "/ready /model /metrics)");
       step("live dashboard: " + dashboard.url() + "  (draw a digit there; it goes through Kafka)");
 

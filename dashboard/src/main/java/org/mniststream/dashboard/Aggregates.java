@@ -1,12 +1,14 @@
 package org.mniststream.dashboard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ import org.mniststream.schemas.Route;
  * under route SHADOW, so a shadow version can be compared live with the one serving.
  *
  * <p>The consumer thread writes, the snapshot thread reads: every method is synchronized (one short
- * critical section per record).
+ * critical section per record), and {@link #snapshot()} copies everything into immutable records,
+ * which the caller turns into JSON outside the lock.
  */
 final class Aggregates {
   static final int RECENT = 24;
@@ -81,9 +84,9 @@ final class Aggregates {
   /**
    * A prediction from the predictions topic ({@code shadow} false) or the shadow topic.
    *
-   * @return the JSON of the outcome when it answers a digit drawn on the page
+   * @return the outcome when it answers a digit drawn on the page
    */
-  synchronized Optional<String> prediction(Prediction p, boolean shadow) {
+  synchronized Optional<DrawnOutcome> prediction(Prediction p, boolean shadow) {
     Integer label = p.getLabel();
     int predicted = p.getPredictedClass();
     boolean hasLabel = label != null && label >= 0 && label <= 9;
@@ -130,15 +133,15 @@ final class Aggregates {
       return Optional.empty();
     }
     d.prediction = p;
-    return Optional.of(d.toJson());
+    return Optional.of(d.outcome());
   }
 
   /**
    * A dead letter.
    *
-   * @return the JSON of the outcome when it answers a digit drawn on the page
+   * @return the outcome when it answers a digit drawn on the page
    */
-  synchronized Optional<String> deadLetter(DeadLetter letter) {
+  synchronized Optional<DrawnOutcome> deadLetter(DeadLetter letter) {
     deadLetters++;
     deadByReason.merge(letter.getReason(), 1L, Long::sum);
     window.deadLetter(letter.getFailedAt().toEpochMilli(), clock.millis());
@@ -151,7 +154,7 @@ final class Aggregates {
       return Optional.empty();
     }
     d.deadLetter = letter;
-    return Optional.of(d.toJson());
+    return Optional.of(d.outcome());
   }
 
   /** A record of {@code topic} that does not decode with the contract's serde. */
@@ -173,130 +176,167 @@ final class Aggregates {
     return predictions;
   }
 
-  /** Writes the members of the state snapshot into an open object. */
-  synchronized void write(Json j) {
+  /** What the page shows of the topics, as an immutable value (Jackson writes it as it is). */
+  record Snapshot(
+      Totals totals,
+      Window window,
+      RollingWindow.Series series,
+      List<AccuracyRow> accuracy,
+      List<List<Long>> confusion,
+      DeadLetters deadLetters,
+      List<RecentPrediction> recent,
+      List<DrawnOutcome> drawn,
+      CacheSize imageCache) {}
+
+  /**
+   * @param accuracy of the labelled served predictions, null before the first
+   * @param undecodable records that do not decode, by topic
+   */
+  record Totals(
+      long predictions,
+      long shadowPredictions,
+      long labelled,
+      long correct,
+      Double accuracy,
+      long deadLetters,
+      long imageEvents,
+      Map<String, Long> undecodable) {}
+
+  /** The rate over the last {@code rateSeconds}, latencies over the last {@code latencySeconds}. */
+  record Window(
+      int rateSeconds,
+      double eventsPerSecond,
+      int latencySeconds,
+      long latencyCount,
+      double e2eP50Ms,
+      double e2eP99Ms,
+      double appP50Ms,
+      double appP99Ms) {}
+
+  record AccuracyRow(long version, String route, long labelled, long correct, double accuracy) {}
+
+  /**
+   * @param byReason most frequent first
+   */
+  record DeadLetters(long total, Map<String, Long> byReason, List<DeadLetterSample> latest) {}
+
+  record DeadLetterSample(
+      String reason,
+      String message,
+      String eventId,
+      String sourceTopic,
+      int partition,
+      long offset,
+      long failedAt) {}
+
+  /** One entry of the strip; the thumbnail fields are absent while its image is unknown. */
+  record RecentPrediction(
+      String eventId,
+      long version,
+      String route,
+      int predicted,
+      double confidence,
+      Integer label,
+      long processedAt,
+      long e2eMs,
+      boolean drawn,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer width,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer height,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String pixels) {}
+
+  /**
+   * A digit drawn on the page and what became of it: {@code status} is {@code pending}, {@code
+   * classified} (with the prediction's fields) or {@code dead-lettered} (with reason and message).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DrawnOutcome(
+      String eventId,
+      long sentAt,
+      String status,
+      Integer predicted,
+      Double confidence,
+      Long version,
+      String route,
+      Long latencyMs,
+      List<Double> probabilities,
+      String reason,
+      String message) {}
+
+  record CacheSize(int size, int capacity) {}
+
+  synchronized Snapshot snapshot() {
     long now = clock.millis();
-    j.name("totals")
-        .beginObject()
-        .name("predictions")
-        .value(predictions)
-        .name("shadowPredictions")
-        .value(shadowPredictions)
-        .name("labelled")
-        .value(labelled)
-        .name("correct")
-        .value(correct)
-        .name("accuracy")
-        .value(labelled == 0 ? Double.NaN : (double) correct / labelled)
-        .name("deadLetters")
-        .value(deadLetters)
-        .name("imageEvents")
-        .value(imageEvents)
-        .name("undecodable")
-        .beginObject();
-    undecodable.forEach((topic, n) -> j.name(topic).value(n));
-    j.endObject().endObject();
-
     LatencyHistogram[] lat = window.latencies(now, LATENCY_SECONDS);
-    j.name("window")
-        .beginObject()
-        .name("rateSeconds")
-        .value(RATE_SECONDS)
-        .name("eventsPerSecond")
-        .value(RollingWindow.round(window.predictionRate(now, RATE_SECONDS)))
-        .name("latencySeconds")
-        .value(LATENCY_SECONDS)
-        .name("latencyCount")
-        .value(lat[0].count())
-        .name("e2eP50Ms")
-        .value(ms(lat[0].quantile(0.50)))
-        .name("e2eP99Ms")
-        .value(ms(lat[0].quantile(0.99)))
-        .name("appP50Ms")
-        .value(ms(lat[1].quantile(0.50)))
-        .name("appP99Ms")
-        .value(ms(lat[1].quantile(0.99)))
-        .endObject();
-    j.name("series");
-    window.writeSeries(j, now);
-
-    j.name("accuracy").beginArray();
-    accuracy.forEach(
-        (k, c) ->
-            j.beginObject()
-                .name("version")
-                .value(k.version())
-                .name("route")
-                .value(k.route())
-                .name("labelled")
-                .value(c[0])
-                .name("correct")
-                .value(c[1])
-                .name("accuracy")
-                .value((double) c[1] / c[0])
-                .endObject());
-    j.endArray();
-
-    j.name("confusion").beginArray();
+    List<List<Long>> matrix = new ArrayList<>(10);
     for (int t = 0; t < 10; t++) {
-      j.beginArray();
-      for (int p = 0; p < 10; p++) {
-        j.value(confusion[t * 10 + p]);
-      }
-      j.endArray();
+      matrix.add(Arrays.stream(confusion, t * 10, t * 10 + 10).boxed().toList());
     }
-    j.endArray();
-
-    j.name("deadLetters").beginObject().name("total").value(deadLetters).name("byReason");
-    j.beginObject();
+    Map<String, Long> byReason = new LinkedHashMap<>();
     deadByReason.entrySet().stream()
         .sorted(Map.Entry.<DeadLetterReason, Long>comparingByValue().reversed())
-        .forEach(e -> j.name(e.getKey().name()).value(e.getValue()));
-    j.endObject().name("latest").beginArray();
-    for (DeadLetter d : latestDead) {
-      j.beginObject()
-          .name("reason")
-          .value(d.getReason().name())
-          .name("message")
-          .value(truncate(d.getMessage()))
-          .name("eventId")
-          .value(d.getEventId())
-          .name("sourceTopic")
-          .value(d.getSourceTopic())
-          .name("partition")
-          .value(d.getPartition())
-          .name("offset")
-          .value(d.getOffset())
-          .name("failedAt")
-          .value(d.getFailedAt().toEpochMilli())
-          .endObject();
-    }
-    j.endArray().endObject();
-
-    j.name("recent").beginArray();
+        .forEach(e -> byReason.put(e.getKey().name(), e.getValue()));
+    List<RecentPrediction> strip = new ArrayList<>(recent.size());
     for (Recent r : recent) {
       if (r.thumbnail == null) {
         // The image may have been read after its prediction (two topics, no order between them).
         r.thumbnail = images.get(r.prediction.getEventId());
       }
-      r.write(j, drawn.containsKey(r.prediction.getEventId()));
+      strip.add(r.toRecord(drawn.containsKey(r.prediction.getEventId())));
     }
-    j.endArray();
-
-    List<Drawn> latestDrawn = new ArrayList<>(drawn.values());
-    j.name("drawn").beginArray();
-    for (int i = latestDrawn.size() - 1; i >= 0 && i >= latestDrawn.size() - DRAWN_SHOWN; i--) {
-      latestDrawn.get(i).write(j);
+    List<Drawn> tracked = new ArrayList<>(drawn.values());
+    List<DrawnOutcome> latestDrawn = new ArrayList<>(DRAWN_SHOWN);
+    for (int i = tracked.size() - 1; i >= 0 && i >= tracked.size() - DRAWN_SHOWN; i--) {
+      latestDrawn.add(tracked.get(i).outcome());
     }
-    j.endArray();
-
-    j.name("imageCache")
-        .beginObject()
-        .name("size")
-        .value(images.size())
-        .name("capacity")
-        .value(images.capacity())
-        .endObject();
+    return new Snapshot(
+        new Totals(
+            predictions,
+            shadowPredictions,
+            labelled,
+            correct,
+            labelled == 0 ? null : (double) correct / labelled,
+            deadLetters,
+            imageEvents,
+            Collections.unmodifiableMap(new TreeMap<>(undecodable))),
+        new Window(
+            RATE_SECONDS,
+            RollingWindow.round(window.predictionRate(now, RATE_SECONDS)),
+            LATENCY_SECONDS,
+            lat[0].count(),
+            ms(lat[0].quantile(0.50)),
+            ms(lat[0].quantile(0.99)),
+            ms(lat[1].quantile(0.50)),
+            ms(lat[1].quantile(0.99))),
+        window.series(now),
+        accuracy.entrySet().stream()
+            .map(
+                e ->
+                    new AccuracyRow(
+                        e.getKey().version(),
+                        e.getKey().route(),
+                        e.getValue()[0],
+                        e.getValue()[1],
+                        (double) e.getValue()[1] / e.getValue()[0]))
+            .toList(),
+        List.copyOf(matrix),
+        new DeadLetters(
+            deadLetters,
+            Collections.unmodifiableMap(byReason),
+            latestDead.stream()
+                .map(
+                    d ->
+                        new DeadLetterSample(
+                            d.getReason().name(),
+                            truncate(d.getMessage()),
+                            d.getEventId(),
+                            d.getSourceTopic(),
+                            d.getPartition(),
+                            d.getOffset(),
+                            d.getFailedAt().toEpochMilli()))
+                .toList()),
+        Collections.unmodifiableList(strip),
+        Collections.unmodifiableList(latestDrawn),
+        new CacheSize(images.size(), images.capacity()));
   }
 
   private static double ms(double micros) {
@@ -332,36 +372,21 @@ final class Aggregates {
       this.thumbnail = thumbnail;
     }
 
-    void write(Json j, boolean drawn) {
+    RecentPrediction toRecord(boolean drawn) {
       Prediction p = prediction;
-      j.beginObject()
-          .name("eventId")
-          .value(p.getEventId())
-          .name("version")
-          .value(p.getModelVersion())
-          .name("route")
-          .value(p.getRoute().name())
-          .name("predicted")
-          .value(p.getPredictedClass())
-          .name("confidence")
-          .value(round4(p.getConfidence()))
-          .name("label")
-          .value(p.getLabel())
-          .name("processedAt")
-          .value(p.getProcessedAt().toEpochMilli())
-          .name("e2eMs")
-          .value(Math.max(0, p.getProcessedAt().toEpochMilli() - p.getEventTime().toEpochMilli()))
-          .name("drawn")
-          .value(drawn);
-      if (thumbnail != null) {
-        j.name("width")
-            .value(thumbnail.width())
-            .name("height")
-            .value(thumbnail.height())
-            .name("pixels")
-            .value(thumbnail.base64());
-      }
-      j.endObject();
+      return new RecentPrediction(
+          p.getEventId(),
+          p.getModelVersion(),
+          p.getRoute().name(),
+          p.getPredictedClass(),
+          round4(p.getConfidence()),
+          p.getLabel(),
+          p.getProcessedAt().toEpochMilli(),
+          Math.max(0, p.getProcessedAt().toEpochMilli() - p.getEventTime().toEpochMilli()),
+          drawn,
+          thumbnail == null ? null : thumbnail.width(),
+          thumbnail == null ? null : thumbnail.height(),
+          thumbnail == null ? null : thumbnail.base64());
     }
   }
 
@@ -377,47 +402,39 @@ final class Aggregates {
       this.sentAt = sentAt;
     }
 
-    String toJson() {
-      Json j = new Json();
-      write(j);
-      return j.toString();
-    }
-
-    void write(Json j) {
-      j.beginObject()
-          .name("eventId")
-          .value(eventId)
-          .name("sentAt")
-          .value(sentAt.toEpochMilli())
-          .name("status")
-          .value(
-              prediction != null ? "classified" : deadLetter != null ? "dead-lettered" : "pending");
+    DrawnOutcome outcome() {
+      long sent = sentAt.toEpochMilli();
       if (prediction != null) {
         Prediction p = prediction;
-        j.name("predicted")
-            .value(p.getPredictedClass())
-            .name("confidence")
-            .value(round4(p.getConfidence()))
-            .name("version")
-            .value(p.getModelVersion())
-            .name("route")
-            .value(p.getRoute().name())
-            .name("latencyMs")
-            .value(Math.max(0, p.getProcessedAt().toEpochMilli() - sentAt.toEpochMilli()))
-            .name("probabilities")
-            .beginArray();
-        for (Iterator<Float> it = p.getProbabilities().iterator(); it.hasNext(); ) {
-          j.value(round4(it.next()));
-        }
-        j.endArray();
+        return new DrawnOutcome(
+            eventId,
+            sent,
+            "classified",
+            p.getPredictedClass(),
+            round4(p.getConfidence()),
+            p.getModelVersion(),
+            p.getRoute().name(),
+            Math.max(0, p.getProcessedAt().toEpochMilli() - sent),
+            p.getProbabilities().stream().map(Aggregates::round4).toList(),
+            null,
+            null);
       }
       if (deadLetter != null) {
-        j.name("reason")
-            .value(deadLetter.getReason().name())
-            .name("message")
-            .value(truncate(deadLetter.getMessage()));
+        return new DrawnOutcome(
+            eventId,
+            sent,
+            "dead-lettered",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            deadLetter.getReason().name(),
+            truncate(deadLetter.getMessage()));
       }
-      j.endObject();
+      return new DrawnOutcome(
+          eventId, sent, "pending", null, null, null, null, null, null, null, null);
     }
   }
 }

@@ -63,7 +63,8 @@ public final class DashboardMain implements Callable<Integer> {
     kafka.setProperty("bootstrap.servers", bootstrapServers);
     settings.forEach(kafka::setProperty);
     List<URI> apps = appUrls.isEmpty() ? List.of(URI.create("http://localhost:8080")) : appUrls;
-    DashboardServer server = DashboardServer.start(kafka, TopicNames.from(kafka), apps, port);
+    DashboardServer server =
+        DashboardServer.start(DashboardClients.connect(kafka), TopicNames.from(kafka), apps, port);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -1,5 +1,6 @@
 package org.mniststream.dashboard;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -11,9 +12,9 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,14 +24,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.json.JsonCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +52,12 @@ import org.slf4j.LoggerFactory;
  * <p>What is aggregated where: <b>the page aggregates the topic; model state per instance</b>. The
  * predictions topic is shared by every stream-app instance, so throughput, latency, accuracy, the
  * confusion matrix and dead letters are global (one consumer sees all partitions). The model state
- * ({@code /model}, {@code /metrics}) lives in each instance's own registry, so it is polled from
+ * ({@code /model}, {@code /stats}) lives in each instance's own registry, so it is polled from
  * every configured instance and shown per instance, side by side (instances may disagree for a
  * moment while a version rolls out).
+ *
+ * <p>Every JSON document is a record written by Jackson ({@link JsonCodec}): {@link DashboardState}
+ * for the snapshot, {@link Aggregates.DrawnOutcome} for {@code drawn}.
  *
  * <p>The server binds every interface; {@code POST /api/draw} produces to Kafka, so put it behind
  * whatever protects the cluster's other producers when it is exposed beyond a demo.
@@ -80,7 +82,7 @@ public final class DashboardServer implements AutoCloseable {
   private final long startedAt;
   private final Aggregates aggregates;
   private final StreamConsumer consumer;
-  private final KafkaProducer<String, byte[]> producer;
+  private final Producer<String, byte[]> producer;
   private final InstancePoller poller;
   private final SseHub hub = new SseHub();
   private final HttpServer server;
@@ -89,23 +91,24 @@ public final class DashboardServer implements AutoCloseable {
   private final int port;
 
   private DashboardServer(
-      Properties kafka, TopicNames topics, List<URI> appUrls, int port, Clock clock) {
+      DashboardClients clients,
+      HttpServer server,
+      TopicNames topics,
+      List<URI> appUrls,
+      Clock clock) {
     this.clock = clock;
     this.topics = topics;
     this.startedAt = clock.millis();
+    this.server = server;
     this.aggregates = new Aggregates(clock, new ImageCache(ImageCache.DEFAULT_CAPACITY));
     this.poller = new InstancePoller(appUrls, clock);
-    this.producer = new KafkaProducer<>(producerConfig(kafka));
+    this.producer = clients.producer();
     this.consumer =
         new StreamConsumer(
-            kafka, topics, aggregates, json -> hub.broadcast(SseHub.frame("drawn", json)));
-    try {
-      this.server = HttpServer.create(new InetSocketAddress(port), 0);
-    } catch (IOException e) {
-      producer.close();
-      consumer.close();
-      throw new UncheckedIOException("cannot bind the dashboard to port " + port, e);
-    }
+            clients.consumer(),
+            topics,
+            aggregates,
+            outcome -> hub.broadcast(SseHub.frame("drawn", JsonCodec.write(outcome))));
     // One thread per SSE client (bounded by SseHub.MAX_CLIENTS) plus the short requests.
     this.httpThreads = Executors.newCachedThreadPool(daemon("dashboard-http"));
     this.ticker = Executors.newScheduledThreadPool(2, daemon("dashboard-tick"));
@@ -120,20 +123,28 @@ public final class DashboardServer implements AutoCloseable {
   /**
    * Starts a dashboard.
    *
-   * @param kafka Kafka client properties ({@code bootstrap.servers} and anything else, security
-   *     included; they pass through to the consumer and the producer)
+   * @param clients its Kafka clients, e.g. {@code DashboardClients.connect(kafka)}; the dashboard
+   *     owns them from now on, and closes them also when it cannot start
    * @param topics the topic names, e.g. {@code TopicNames.from(kafka)}
    * @param appUrls base URLs of the stream-app instances' HTTP endpoints (may be empty)
    * @param port the port to serve on, 0 for a free one (see {@link #port()})
+   * @throws UncheckedIOException when the port cannot be bound
    */
   public static DashboardServer start(
-      Properties kafka, TopicNames topics, List<URI> appUrls, int port) {
-    return start(kafka, topics, appUrls, port, Clock.systemUTC());
+      DashboardClients clients, TopicNames topics, List<URI> appUrls, int port) {
+    return start(clients, topics, appUrls, port, Clock.systemUTC());
   }
 
   static DashboardServer start(
-      Properties kafka, TopicNames topics, List<URI> appUrls, int port, Clock clock) {
-    DashboardServer d = new DashboardServer(kafka, topics, List.copyOf(appUrls), port, clock);
+      DashboardClients clients, TopicNames topics, List<URI> appUrls, int port, Clock clock) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (IOException e) {
+      clients.close();
+      throw new UncheckedIOException("cannot bind the dashboard to port " + port, e);
+    }
+    DashboardServer d = new DashboardServer(clients, server, topics, List.copyOf(appUrls), clock);
     d.consumer.start();
     d.server.start();
     d.ticker.scheduleWithFixedDelay(d::safePoll, 0, 1, TimeUnit.SECONDS);
@@ -164,47 +175,44 @@ public final class DashboardServer implements AutoCloseable {
     return consumer.assigned();
   }
 
-  /** The JSON state snapshot, as {@code /api/state} serves it. */
-  public String stateJson() {
-    Json j = new Json(new StringBuilder(16 * 1024));
-    j.beginObject()
-        .name("now")
-        .value(clock.millis())
-        .name("startedAt")
-        .value(startedAt)
-        .name("consuming")
-        .value(consumer.assigned())
-        .name("topics")
-        .beginObject()
-        .name("images")
-        .value(topics.images())
-        .name("predictions")
-        .value(topics.predictions())
-        .name("shadowPredictions")
-        .value(topics.shadowPredictions())
-        .name("deadLetters")
-        .value(topics.deadLetters())
-        .endObject()
-        .name("sseClients")
-        .value(hub.clients());
-    aggregates.write(j);
-    j.name("instances");
-    poller.write(j);
-    return j.endObject().toString();
+  /**
+   * The state snapshot the page renders: the aggregates of the topics (their members appear at the
+   * top level) and each stream-app instance.
+   */
+  record DashboardState(
+      long now,
+      long startedAt,
+      boolean consuming,
+      Topics topics,
+      int sseClients,
+      @JsonUnwrapped Aggregates.Snapshot aggregates,
+      List<InstancePoller.InstanceStatus> instances) {}
+
+  record Topics(String images, String predictions, String shadowPredictions, String deadLetters) {}
+
+  /** The answer to an accepted drawing: the image event it became. */
+  record DrawAccepted(String eventId, String encoding, int width, int height) {}
+
+  record ErrorBody(String error) {}
+
+  DashboardState snapshot() {
+    return new DashboardState(
+        clock.millis(),
+        startedAt,
+        consumer.assigned(),
+        new Topics(
+            topics.images(),
+            topics.predictions(),
+            topics.shadowPredictions(),
+            topics.deadLetters()),
+        hub.clients(),
+        aggregates.snapshot(),
+        poller.snapshot());
   }
 
-  private static Properties producerConfig(Properties kafka) {
-    Properties props = KafkaProps.clientProperties(kafka);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mnist-dashboard-draw");
-    // A person waits for the answer: fail in seconds, not in the default minutes.
-    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-    props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "12000");
-    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
-    return props;
+  /** The JSON state snapshot, as {@code /api/state} serves it. */
+  public String stateJson() {
+    return JsonCodec.write(snapshot());
   }
 
   private void safePoll() {
@@ -326,18 +334,8 @@ public final class DashboardServer implements AutoCloseable {
           ex,
           202,
           "application/json",
-          new Json()
-              .beginObject()
-              .name("eventId")
-              .value(eventId)
-              .name("encoding")
-              .value(image.encoding().name())
-              .name("width")
-              .value(image.width())
-              .name("height")
-              .value(image.height())
-              .endObject()
-              .toString());
+          JsonCodec.write(
+              new DrawAccepted(eventId, image.encoding().name(), image.width(), image.height())));
     }
   }
 
@@ -360,11 +358,7 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   private static void error(HttpExchange ex, int status, String message) throws IOException {
-    send(
-        ex,
-        status,
-        "application/json",
-        new Json().beginObject().name("error").value(message).endObject().toString());
+    send(ex, status, "application/json", JsonCodec.write(new ErrorBody(message)));
   }
 
   private static void send(HttpExchange ex, int status, String type, String body)
@@ -404,7 +398,7 @@ public final class DashboardServer implements AutoCloseable {
     server.stop(0);
     httpThreads.shutdownNow();
     consumer.close();
-    producer.close(java.time.Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
     LOG.info("Dashboard on port {} stopped", port());
   }
 }

@@ -1,13 +1,18 @@
 package org.mniststream.dashboard;
 
-import java.math.BigDecimal;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.mniststream.schemas.PixelEncoding;
+import org.mniststream.schemas.json.JsonCodec;
 
 /**
  * The body of {@code POST /api/draw}, checked before anything is produced. Accepted:
@@ -29,6 +34,21 @@ final class DrawRequest {
   static final List<Integer> SIDES = List.of(28, 280);
   private static final String PNG_PREFIX = "data:image/png;base64,";
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  /**
+   * What a body may hold, checked by the parser as it reads: the deepest accepted form is an object
+   * of rows of pixels (3 levels); the longest string a PNG data URL as long as the body.
+   */
+  static final StreamReadConstraints LIMITS =
+      StreamReadConstraints.builder()
+          .maxNestingDepth(8)
+          .maxNameLength(64)
+          .maxNumberLength(16)
+          .maxStringLength(MAX_BODY_BYTES)
+          .maxDocumentLength(MAX_BODY_BYTES)
+          .build();
+
+  private static final ObjectReader READER = JsonCodec.untrustedReader(LIMITS);
 
   private DrawRequest() {}
 
@@ -55,27 +75,33 @@ final class DrawRequest {
     if (text.regionMatches(true, 0, "data:", 0, 5)) {
       return png(text, null);
     }
-    Object json;
+    JsonNode json;
     try {
-      json = JsonReader.parse(text);
-    } catch (JsonReader.JsonException e) {
-      throw new InvalidDrawException("body is neither a PNG data URL nor JSON: " + e.getMessage());
+      // From a stream, so that the parser counts the document's length as it reads.
+      json = READER.readTree(new ByteArrayInputStream(body));
+    } catch (IOException e) {
+      throw new InvalidDrawException(
+          "body is neither a PNG data URL nor JSON: "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
     }
-    if (json instanceof List<?> list) {
-      return pixels(list, null);
+    if (json == null || json.isMissingNode()) {
+      throw new InvalidDrawException("empty body: send a pixel array or a PNG data URL");
     }
-    if (json instanceof Map<?, ?> map) {
-      Integer label = label(map.get("label"));
-      Object pixels = map.get("pixels");
-      Object dataUrl = map.containsKey("dataUrl") ? map.get("dataUrl") : map.get("png");
-      if (pixels != null && dataUrl != null) {
+    if (json.isArray()) {
+      return pixels(json, null);
+    }
+    if (json.isObject()) {
+      Integer label = label(json.get("label"));
+      JsonNode pixels = json.get("pixels");
+      JsonNode dataUrl = json.has("dataUrl") ? json.get("dataUrl") : json.get("png");
+      if (present(pixels) && present(dataUrl)) {
         throw new InvalidDrawException("send either \"pixels\" or \"dataUrl\", not both");
       }
-      if (pixels instanceof List<?> list) {
-        return pixels(list, label);
+      if (pixels != null && pixels.isArray()) {
+        return pixels(pixels, label);
       }
-      if (dataUrl instanceof String s) {
-        return png(s, label);
+      if (dataUrl != null && dataUrl.isTextual()) {
+        return png(dataUrl.textValue(), label);
       }
       throw new InvalidDrawException(
           "expected {\"pixels\": [...]} or {\"dataUrl\": \"data:image/png;base64,...\"}");
@@ -83,8 +109,12 @@ final class DrawRequest {
     throw new InvalidDrawException("expected a JSON array or object");
   }
 
-  private static Integer label(Object value) throws InvalidDrawException {
-    if (value == null) {
+  private static boolean present(JsonNode node) {
+    return node != null && !node.isNull();
+  }
+
+  private static Integer label(JsonNode value) throws InvalidDrawException {
+    if (!present(value)) {
       return null;
     }
     int label = intValue(value, "label");
@@ -94,21 +124,21 @@ final class DrawRequest {
     return label;
   }
 
-  private static DrawnImage pixels(List<?> list, Integer label) throws InvalidDrawException {
-    List<Object> flat = new ArrayList<>();
-    boolean rows = !list.isEmpty() && list.get(0) instanceof List<?>;
+  private static DrawnImage pixels(JsonNode list, Integer label) throws InvalidDrawException {
+    List<JsonNode> flat = new ArrayList<>();
+    boolean rows = !list.isEmpty() && list.get(0).isArray();
     int side;
     if (rows) {
       side = list.size();
-      for (Object row : list) {
-        if (!(row instanceof List<?> r) || r.size() != side) {
+      for (JsonNode row : list) {
+        if (!row.isArray() || row.size() != side) {
           throw new InvalidDrawException(
               "rows must be arrays of " + side + " pixels, as many as there are rows");
         }
-        flat.addAll(r);
+        row.forEach(flat::add);
       }
     } else {
-      flat.addAll(list);
+      list.forEach(flat::add);
       side = (int) Math.round(Math.sqrt(flat.size()));
     }
     if (!SIDES.contains(side) || flat.size() != side * side) {
@@ -126,15 +156,15 @@ final class DrawRequest {
     return new DrawnImage(PixelEncoding.RAW_GRAY8, side, side, pixels, label);
   }
 
-  private static int intValue(Object value, String what) throws InvalidDrawException {
-    if (!(value instanceof BigDecimal d)) {
+  /** An integer, also when written as {@code 1e2} or {@code 5.0}, as the JSON grammar allows. */
+  private static int intValue(JsonNode value, String what) throws InvalidDrawException {
+    if (!value.isNumber()) {
       throw new InvalidDrawException(what + " must be an integer");
     }
-    try {
-      return d.intValueExact();
-    } catch (ArithmeticException e) {
-      throw new InvalidDrawException(what + " must be an integer, got " + d);
+    if (!value.canConvertToExactIntegral() || !value.canConvertToInt()) {
+      throw new InvalidDrawException(what + " must be an integer, got " + value);
     }
+    return value.intValue();
   }
 
   private static DrawnImage png(String dataUrl, Integer label) throws InvalidDrawException {

@@ -1,5 +1,7 @@
 package org.mniststream.dashboard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,22 +9,26 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.mniststream.schemas.json.JsonCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls each stream-app instance: {@code /model} every tick (one second), {@code /metrics} every
- * {@value #METRICS_EVERY} ticks (a scrape with all of Kafka Streams' meters is large). Each
- * instance is shown on its own: model state is per instance (each has its own registry, and during
- * a rollout they may briefly disagree), unlike the topic figures, which are global.
+ * Polls each stream-app instance: {@code /model} every tick (one second), {@code /stats} every
+ * {@value #STATS_EVERY} ticks (the input rate is measured between two of them, and over a few
+ * seconds it does not jump with every batch). Both are the app's JSON documents. Each instance is
+ * shown on its own: model state is per instance (each has its own registry, and during a rollout
+ * they may briefly disagree), unlike the topic figures, which are global.
  */
 final class InstancePoller {
   static final Duration TIMEOUT = Duration.ofMillis(1500);
-  static final int METRICS_EVERY = 5;
+  static final int STATS_EVERY = 5;
   private static final Logger LOG = LoggerFactory.getLogger(InstancePoller.class);
 
   private final List<Instance> instances;
@@ -42,7 +48,7 @@ final class InstancePoller {
 
   /** One round: every instance in parallel, bounded by {@link #TIMEOUT}. */
   void poll() {
-    boolean metrics = ticks++ % METRICS_EVERY == 0;
+    boolean stats = ticks++ % STATS_EVERY == 0;
     List<CompletableFuture<?>> calls = new ArrayList<>();
     for (Instance instance : instances) {
       calls.add(
@@ -52,12 +58,12 @@ final class InstancePoller {
                     instance.model(body, error, clock.millis());
                     return null;
                   }));
-      if (metrics) {
+      if (stats) {
         calls.add(
-            get(instance.endpoint("metrics"))
+            get(instance.endpoint("stats"))
                 .handle(
                     (body, error) -> {
-                      instance.metrics(body, error, clock.millis());
+                      instance.stats(body, error, clock.millis());
                       return null;
                     }));
       }
@@ -84,28 +90,50 @@ final class InstancePoller {
             });
   }
 
-  void write(Json j) {
-    j.beginArray();
-    for (Instance instance : instances) {
-      instance.write(j);
-    }
-    j.endArray();
+  /** What is known of every instance, in the configured order. */
+  List<InstanceStatus> snapshot() {
+    return instances.stream().map(Instance::status).toList();
   }
+
+  /**
+   * One instance as the page shows it.
+   *
+   * @param reachable whether its last answers came back and a {@code /model} is known
+   * @param model its latest {@code /model} document, passed through as it came
+   */
+  record InstanceStatus(
+      String url,
+      boolean reachable,
+      String error,
+      Long errorAt,
+      Long modelAt,
+      JsonNode model,
+      InstanceMetrics metrics) {}
+
+  /**
+   * The instance's {@code /stats}, and its input rate between the last two.
+   *
+   * @param at when they were read, null before the first time
+   */
+  record InstanceMetrics(
+      Long at,
+      Long eventsIn,
+      Double eventsInPerSecond,
+      Long deadLetters,
+      Long swaps,
+      Double meanBatchSize,
+      Map<String, Long> predictionsByRoute) {}
 
   /** What is known of one instance. Guarded by its own monitor (callbacks run on HTTP threads). */
   private static final class Instance {
     private final URI base;
-    private Object model;
+    private JsonNode model;
     private long modelAt;
     private String error;
     private long errorAt;
-    private double eventsIn = Double.NaN;
-    private double eventsInRate = Double.NaN;
-    private long metricsAt;
-    private Map<String, Double> predictionsByRoute = Map.of();
-    private double deadLetters = Double.NaN;
-    private double meanBatch = Double.NaN;
-    private double swaps = Double.NaN;
+    private JsonNode stats;
+    private long statsAt;
+    private Double eventsInRate;
 
     Instance(URI base) {
       this.base = base;
@@ -122,32 +150,34 @@ final class InstancePoller {
         return;
       }
       try {
-        model = JsonReader.parse(body);
+        model = JsonCodec.readTree(body);
         modelAt = now;
         error = null;
-      } catch (JsonReader.JsonException e) {
-        fail(new IllegalStateException("/model is not JSON: " + e.getMessage()), now);
+      } catch (JsonProcessingException e) {
+        fail(new IllegalStateException("/model is not JSON: " + e.getOriginalMessage()), now);
       }
     }
 
-    synchronized void metrics(String body, Throwable failure, long now) {
+    synchronized void stats(String body, Throwable failure, long now) {
       if (failure != null) {
         fail(failure, now);
         return;
       }
-      List<PrometheusText.Sample> samples = PrometheusText.parse(body);
-      double in = PrometheusText.sum(samples, "mnist_events_in_total");
-      if (!Double.isNaN(eventsIn) && !Double.isNaN(in) && now > metricsAt && in >= eventsIn) {
-        eventsInRate = (in - eventsIn) * 1000.0 / (now - metricsAt);
+      JsonNode next;
+      try {
+        next = JsonCodec.readTree(body);
+      } catch (JsonProcessingException e) {
+        fail(new IllegalStateException("/stats is not JSON: " + e.getOriginalMessage()), now);
+        return;
       }
-      eventsIn = in;
-      metricsAt = now;
-      predictionsByRoute = PrometheusText.sumBy(samples, "mnist_predictions_total", "route");
-      deadLetters = PrometheusText.sum(samples, "mnist_dead_letters_total");
-      swaps = PrometheusText.sum(samples, "mnist_model_swaps_total");
-      double batchSum = PrometheusText.sum(samples, "mnist_inference_batch_size_sum");
-      double batchCount = PrometheusText.sum(samples, "mnist_inference_batch_size_count");
-      meanBatch = batchCount > 0 ? batchSum / batchCount : Double.NaN;
+      if (stats != null && now > statsAt) {
+        long in = next.path("eventsIn").asLong();
+        long before = stats.path("eventsIn").asLong();
+        // A restarted instance counts from zero again: no rate for that interval.
+        eventsInRate = in >= before ? (in - before) * 1000.0 / (now - statsAt) : null;
+      }
+      stats = next;
+      statsAt = now;
     }
 
     private void fail(Throwable failure, long now) {
@@ -168,38 +198,32 @@ final class InstancePoller {
       errorAt = now;
     }
 
-    synchronized void write(Json j) {
-      j.beginObject()
-          .name("url")
-          .value(base.toString())
-          .name("reachable")
-          .value(error == null && model != null)
-          .name("error")
-          .value(error)
-          .name("errorAt")
-          .value(error == null ? null : errorAt)
-          .name("modelAt")
-          .value(model == null ? null : modelAt)
-          .name("model")
-          .tree(model)
-          .name("metrics")
-          .beginObject()
-          .name("at")
-          .value(metricsAt == 0 ? null : metricsAt)
-          .name("eventsIn")
-          .value(eventsIn)
-          .name("eventsInPerSecond")
-          .value(RollingWindow.round(eventsInRate))
-          .name("deadLetters")
-          .value(deadLetters)
-          .name("swaps")
-          .value(swaps)
-          .name("meanBatchSize")
-          .value(RollingWindow.round(meanBatch))
-          .name("predictionsByRoute")
-          .beginObject();
-      predictionsByRoute.forEach((route, n) -> j.name(route).value(n));
-      j.endObject().endObject().endObject();
+    synchronized InstanceStatus status() {
+      return new InstanceStatus(
+          base.toString(),
+          error == null && model != null,
+          error,
+          error == null ? null : errorAt,
+          model == null ? null : modelAt,
+          model,
+          stats == null
+              ? new InstanceMetrics(null, null, null, null, null, null, Map.of())
+              : new InstanceMetrics(
+                  statsAt,
+                  stats.path("eventsIn").asLong(),
+                  eventsInRate == null ? null : RollingWindow.round(eventsInRate),
+                  stats.path("deadLetters").asLong(),
+                  stats.path("swaps").asLong(),
+                  stats.path("meanBatchSize").isNumber()
+                      ? RollingWindow.round(stats.path("meanBatchSize").asDouble())
+                      : null,
+                  routes(stats.path("predictionsByRoute"))));
+    }
+
+    private static Map<String, Long> routes(JsonNode byRoute) {
+      Map<String, Long> routes = new TreeMap<>();
+      byRoute.properties().forEach(e -> routes.put(e.getKey(), e.getValue().asLong()));
+      return Collections.unmodifiableMap(routes);
     }
   }
 }

@@ -1,5 +1,9 @@
 package org.mniststream.dashboard;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * Per-second figures of the last {@link #SECONDS} seconds in a ring: predictions, dead letters, and
  * the end-to-end and in-app latency histograms of the predictions. A record is filed under the
@@ -89,43 +93,56 @@ final class RollingWindow {
   }
 
   /**
-   * Writes the complete seconds of the window, oldest first: {@code start} (epoch second of the
-   * first entry), then arrays of predictions, dead letters, labelled and correct predictions, and
-   * end-to-end p50/p99 in ms ({@code null} for a second without predictions).
+   * The complete seconds of the window, oldest first.
+   *
+   * @param start epoch second of the first entry
+   * @param seconds how many entries each list has
+   * @param p50 end-to-end median in ms per second, null for a second without predictions
+   * @param p99 the same for the 99th percentile
    */
-  void writeSeries(Json j, long nowMillis) {
+  record Series(
+      long start,
+      int seconds,
+      List<Long> predictions,
+      List<Long> deadLetters,
+      List<Long> labelled,
+      List<Long> correct,
+      List<Double> p50,
+      List<Double> p99) {}
+
+  Series series(long nowMillis) {
     long now = Math.floorDiv(nowMillis, 1000);
     long first = now - SECONDS + 1;
-    j.beginObject().name("start").value(first).name("seconds").value(SECONDS - 1);
-    writeCounts(j, "predictions", predictions, first, now);
-    writeCounts(j, "deadLetters", deadLetters, first, now);
-    writeCounts(j, "labelled", labelled, first, now);
-    writeCounts(j, "correct", correct, first, now);
-    writeQuantiles(j, "p50", first, now, 0.50);
-    writeQuantiles(j, "p99", first, now, 0.99);
-    j.endObject();
+    return new Series(
+        first,
+        SECONDS - 1,
+        counts(predictions, first, now),
+        counts(deadLetters, first, now),
+        counts(labelled, first, now),
+        counts(correct, first, now),
+        quantiles(first, now, 0.50),
+        quantiles(first, now, 0.99));
   }
 
-  private void writeCounts(Json j, String name, long[] counts, long first, long now) {
-    j.name(name).beginArray();
+  private List<Long> counts(long[] counts, long first, long now) {
+    List<Long> out = new ArrayList<>(SECONDS);
     for (long s = first; s < now; s++) {
       int slot = live(s, now);
-      j.value(slot < 0 ? 0 : counts[slot]);
+      out.add(slot < 0 ? 0 : counts[slot]);
     }
-    j.endArray();
+    return Collections.unmodifiableList(out);
   }
 
-  private void writeQuantiles(Json j, String name, long first, long now, double q) {
-    j.name(name).beginArray();
+  private List<Double> quantiles(long first, long now, double q) {
+    List<Double> out = new ArrayList<>(SECONDS);
     for (long s = first; s < now; s++) {
       int slot = live(s, now);
-      if (slot < 0 || endToEnd[slot].count() == 0) {
-        j.nullValue();
-      } else {
-        j.value(round(endToEnd[slot].quantile(q) / 1000.0));
-      }
+      out.add(
+          slot < 0 || endToEnd[slot].count() == 0
+              ? null
+              : round(endToEnd[slot].quantile(q) / 1000.0));
     }
-    j.endArray();
+    return Collections.unmodifiableList(out);
   }
 
   /** Two decimals are plenty for the page; NaN and infinities stay as they are. */

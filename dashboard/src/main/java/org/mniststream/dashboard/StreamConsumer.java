@@ -4,17 +4,12 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
@@ -36,20 +31,17 @@ import org.slf4j.LoggerFactory;
  *       strip's thumbnails (predictions carry none).
  * </ul>
  *
- * Its group is random and fresh: every dashboard sees every partition (a shared group would split
- * them, and each dashboard would count a share). It starts from the latest offsets (a dashboard
- * shows what happens from now on; replaying a 7-day topic at start would only delay that), reads
- * committed records only (an aborted exactly-once transaction's predictions were never real), and
- * commits nothing.
+ * The consumer is configured by {@link DashboardClients#consumerConfig}; this class uses it from
+ * its own thread only, and closes it when the thread ends.
  */
 final class StreamConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private final TopicNames topics;
   private final Aggregates aggregates;
-  private final Consumer<String> drawnOutcome;
+  private final Consumer<Aggregates.DrawnOutcome> drawnOutcome;
   private final Thread thread;
   private final AvroSerde<Prediction> predictionSerde = ContractSerdes.prediction();
   private final AvroSerde<DeadLetter> deadLetterSerde = ContractSerdes.deadLetter();
@@ -58,27 +50,16 @@ final class StreamConsumer implements AutoCloseable {
   private volatile boolean assigned;
 
   StreamConsumer(
-      Properties kafka, TopicNames topics, Aggregates aggregates, Consumer<String> drawnOutcome) {
-    this.consumer = new KafkaConsumer<>(consumerConfig(kafka));
+      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+      TopicNames topics,
+      Aggregates aggregates,
+      Consumer<Aggregates.DrawnOutcome> drawnOutcome) {
+    this.consumer = consumer;
     this.topics = topics;
     this.aggregates = aggregates;
     this.drawnOutcome = drawnOutcome;
     this.thread = new Thread(this::run, "dashboard-consumer");
     this.thread.setDaemon(true);
-  }
-
-  /** The caller's properties (security and the like pass through) with what must hold here. */
-  static Properties consumerConfig(Properties kafka) {
-    Properties props = KafkaProps.clientProperties(kafka);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "mnist-dashboard-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "mnist-dashboard");
-    return props;
   }
 
   void start() {
@@ -136,7 +117,7 @@ final class StreamConsumer implements AutoCloseable {
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     String topic = record.topic();
     try {
-      Optional<String> outcome = Optional.empty();
+      Optional<Aggregates.DrawnOutcome> outcome = Optional.empty();
       if (topic.equals(topics.predictions())) {
         outcome = aggregates.prediction(predictionSerde.decode(record.value()), false);
       } else if (topic.equals(topics.shadowPredictions())) {
@@ -171,6 +152,10 @@ final class StreamConsumer implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (thread.getState() == Thread.State.NEW) {
+      consumer.close(); // never started: no thread will close it
+      return;
+    }
     consumer.wakeup();
     try {
       thread.join(10_000);

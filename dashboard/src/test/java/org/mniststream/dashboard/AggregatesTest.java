@@ -6,15 +6,17 @@ import static org.mniststream.dashboard.TestRecords.T0;
 import static org.mniststream.dashboard.TestRecords.deadLetter;
 import static org.mniststream.dashboard.TestRecords.prediction;
 
-import java.math.BigDecimal;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.Route;
+import org.mniststream.schemas.json.JsonCodec;
 
 class AggregatesTest {
   private TestRecords.MutableClock clock;
@@ -28,24 +30,29 @@ class AggregatesTest {
     aggregates = new Aggregates(clock, images);
   }
 
-  private Map<?, ?> snapshot() {
-    Json j = new Json().beginObject();
-    aggregates.write(j);
-    return (Map<?, ?>) JsonReader.parse(j.endObject().toString());
+  /** The snapshot as the page gets it: written by Jackson, parsed back. */
+  private JsonNode snapshot() {
+    return json(aggregates.snapshot());
   }
 
-  private static double num(Object o) {
-    return ((BigDecimal) o).doubleValue();
+  static JsonNode json(Object value) {
+    try {
+      return JsonCodec.readTree(JsonCodec.write(value));
+    } catch (JsonProcessingException e) {
+      throw new AssertionError(e);
+    }
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) o;
+  private static double num(JsonNode n) {
+    assertThat(n.isNumber()).as("%s is a number", n).isTrue();
+    return n.doubleValue();
   }
 
-  @SuppressWarnings("unchecked")
-  static List<Object> list(Object o) {
-    return (List<Object>) o;
+  static List<JsonNode> list(JsonNode array) {
+    assertThat(array.isArray()).as("%s is an array", array).isTrue();
+    List<JsonNode> out = new ArrayList<>();
+    array.forEach(out::add);
+    return out;
   }
 
   @Test
@@ -62,10 +69,10 @@ class AggregatesTest {
     }
 
     // Then the rate counts only the complete seconds
-    Map<?, ?> window = map(snapshot().get("window"));
+    JsonNode window = snapshot().get("window");
     assertThat(num(window.get("eventsPerSecond"))).isEqualTo(30.0);
-    Map<?, ?> series = map(snapshot().get("series"));
-    List<?> perSecond = list(series.get("predictions"));
+    JsonNode series = snapshot().get("series");
+    List<JsonNode> perSecond = list(series.get("predictions"));
     assertThat(perSecond).hasSize(RollingWindow.SECONDS - 1);
     assertThat(perSecond.subList(perSecond.size() - 10, perSecond.size()))
         .allSatisfy(n -> assertThat(num(n)).isEqualTo(30.0));
@@ -78,14 +85,14 @@ class AggregatesTest {
     aggregates.prediction(prediction("old", 1, 1, T0.plusSeconds(1_000 - 301)), false);
     aggregates.prediction(prediction("future", 1, 1, T0.plusSeconds(5_000)), false);
 
-    Map<?, ?> s = snapshot();
-    assertThat(num(map(s.get("totals")).get("predictions"))).isEqualTo(2.0);
-    List<?> perSecond = list(map(s.get("series")).get("predictions"));
+    JsonNode s = snapshot();
+    assertThat(num(s.get("totals").get("predictions"))).isEqualTo(2.0);
+    List<JsonNode> perSecond = list(s.get("series").get("predictions"));
     assertThat(perSecond.stream().mapToDouble(AggregatesTest::num).sum()).isZero();
 
     // the future one was filed under the current second, which completes a second later
     clock.advanceMillis(1_000);
-    perSecond = list(map(snapshot().get("series")).get("predictions"));
+    perSecond = list(snapshot().get("series").get("predictions"));
     assertThat(num(perSecond.get(perSecond.size() - 1))).isEqualTo(1.0);
   }
 
@@ -97,7 +104,7 @@ class AggregatesTest {
     // same slot, 300 s later: the old count must not leak into the new second
     aggregates.prediction(prediction("b", 1, 1, T0.plusSeconds(RollingWindow.SECONDS - 1)), false);
 
-    List<?> perSecond = list(map(snapshot().get("series")).get("predictions"));
+    List<JsonNode> perSecond = list(snapshot().get("series").get("predictions"));
     assertThat(perSecond.stream().mapToDouble(AggregatesTest::num).sum()).isEqualTo(1.0);
   }
 
@@ -112,14 +119,14 @@ class AggregatesTest {
           prediction("l" + i, 1, Route.ACTIVE, 1, null, at.minusMillis(e2eMs), at, 2_000), false);
     }
 
-    Map<?, ?> window = map(snapshot().get("window"));
+    JsonNode window = snapshot().get("window");
     assertThat(num(window.get("e2eP50Ms"))).isCloseTo(10.0, within(0.3));
     assertThat(num(window.get("e2eP99Ms"))).isCloseTo(500.0, within(13.0));
     assertThat(num(window.get("appP50Ms"))).isCloseTo(2.0, within(0.06));
     assertThat(num(window.get("appP99Ms"))).isCloseTo(2.0, within(0.06));
-    List<?> p99 = list(map(snapshot().get("series")).get("p99"));
+    List<JsonNode> p99 = list(snapshot().get("series").get("p99"));
     assertThat(num(p99.get(p99.size() - 5))).isCloseTo(500.0, within(13.0));
-    assertThat(p99.get(p99.size() - 1)).isNull(); // a second without predictions has no percentile
+    assertThat(p99.get(p99.size() - 1).isNull()).isTrue(); // a second without predictions: none
   }
 
   @Test
@@ -136,19 +143,19 @@ class AggregatesTest {
     aggregates.prediction(prediction("a", 3, Route.ACTIVE, 3, 3, at, at, 1), true);
     aggregates.prediction(prediction("d", 3, Route.ACTIVE, 6, 6, at, at, 1), true);
 
-    Map<?, ?> s = snapshot();
+    JsonNode s = snapshot();
     assertThat(list(s.get("accuracy")))
         .extracting(
             r ->
-                map(r).get("version")
+                r.get("version").asText()
                     + "/"
-                    + map(r).get("route")
+                    + r.get("route").asText()
                     + "="
-                    + map(r).get("correct")
+                    + r.get("correct")
                     + "/"
-                    + map(r).get("labelled"))
+                    + r.get("labelled"))
         .containsExactly("1/ACTIVE=3/4", "2/CANARY=1/2", "3/SHADOW=2/2");
-    Map<?, ?> totals = map(s.get("totals"));
+    JsonNode totals = s.get("totals");
     // served predictions only: shadow ones do not count twice
     assertThat(num(totals.get("predictions"))).isEqualTo(7.0);
     assertThat(num(totals.get("shadowPredictions"))).isEqualTo(2.0);
@@ -166,7 +173,7 @@ class AggregatesTest {
     aggregates.prediction(prediction("e", 4, null, T0), false); // no label: not in the matrix
     aggregates.prediction(prediction("f", 0, 0, T0), true); // shadow: not served
 
-    List<?> rows = list(snapshot().get("confusion"));
+    List<JsonNode> rows = list(snapshot().get("confusion"));
     assertThat(rows).hasSize(10).allSatisfy(r -> assertThat(list(r)).hasSize(10));
     long[][] m = new long[10][10];
     for (int t = 0; t < 10; t++) {
@@ -190,14 +197,15 @@ class AggregatesTest {
       aggregates.deadLetter(deadLetter("p" + i, DeadLetterReason.PNG_DECODE_FAILED, T0));
     }
 
-    Map<?, ?> dead = map(snapshot().get("deadLetters"));
+    JsonNode dead = snapshot().get("deadLetters");
     assertThat(num(dead.get("total"))).isEqualTo(13.0);
-    assertThat(map(dead.get("byReason")).keySet())
+    assertThat(dead.get("byReason").fieldNames())
+        .toIterable()
         .containsExactly("PNG_DECODE_FAILED", "MISSING_KEY");
     assertThat(list(dead.get("latest")))
         .hasSize(Aggregates.DEAD_LETTER_SAMPLES)
         .first()
-        .satisfies(l -> assertThat(map(l).get("eventId")).isEqualTo("p9"));
+        .satisfies(l -> assertThat(l.get("eventId").textValue()).isEqualTo("p9"));
   }
 
   @Test
@@ -208,14 +216,16 @@ class AggregatesTest {
     aggregates.prediction(prediction("late", 5, 6, T0), false);
     aggregates.image(TestRecords.rawImage("late", 280, (byte) 100));
 
-    List<?> recent = list(snapshot().get("recent"));
+    List<JsonNode> recent = list(snapshot().get("recent"));
 
-    assertThat(recent).extracting(r -> map(r).get("eventId")).containsExactly("late", "early");
+    assertThat(recent)
+        .extracting(r -> r.get("eventId").textValue())
+        .containsExactly("late", "early");
     assertThat(recent)
         .allSatisfy(
             r -> {
-              assertThat(num(map(r).get("width"))).isEqualTo(28.0);
-              assertThat(java.util.Base64.getDecoder().decode((String) map(r).get("pixels")))
+              assertThat(num(r.get("width"))).isEqualTo(28.0);
+              assertThat(java.util.Base64.getDecoder().decode(r.get("pixels").textValue()))
                   .hasSize(784);
             });
   }
@@ -226,11 +236,11 @@ class AggregatesTest {
       aggregates.prediction(prediction("p" + i, 1, 1, T0), false);
     }
 
-    List<?> recent = list(snapshot().get("recent"));
+    List<JsonNode> recent = list(snapshot().get("recent"));
 
     assertThat(recent).hasSize(Aggregates.RECENT);
-    assertThat(map(recent.get(0)).get("eventId")).isEqualTo("p99");
-    assertThat(map(recent.get(23)).get("eventId")).isEqualTo("p76");
+    assertThat(recent.get(0).get("eventId").textValue()).isEqualTo("p99");
+    assertThat(recent.get(23).get("eventId").textValue()).isEqualTo("p76");
   }
 
   @Test
@@ -238,24 +248,26 @@ class AggregatesTest {
     aggregates.drawnSent("drawn-1");
     aggregates.drawnSent("drawn-2");
 
-    Optional<String> first = aggregates.prediction(prediction("drawn-1", 7, null, T0), false);
-    Optional<String> again = aggregates.prediction(prediction("drawn-1", 7, null, T0), false);
-    Optional<String> other = aggregates.prediction(prediction("someone-else", 7, null, T0), false);
-    Optional<String> dead =
+    Optional<Aggregates.DrawnOutcome> first =
+        aggregates.prediction(prediction("drawn-1", 7, null, T0), false);
+    Optional<Aggregates.DrawnOutcome> again =
+        aggregates.prediction(prediction("drawn-1", 7, null, T0), false);
+    Optional<Aggregates.DrawnOutcome> other =
+        aggregates.prediction(prediction("someone-else", 7, null, T0), false);
+    Optional<Aggregates.DrawnOutcome> dead =
         aggregates.deadLetter(deadLetter("drawn-2", DeadLetterReason.PNG_DECODE_FAILED, T0));
 
     assertThat(first).isPresent();
-    Map<?, ?> outcome = map(JsonReader.parse(first.get()));
-    assertThat(outcome.get("eventId")).isEqualTo("drawn-1");
-    assertThat(outcome.get("status")).isEqualTo("classified");
+    JsonNode outcome = json(first.get());
+    assertThat(outcome.get("eventId").textValue()).isEqualTo("drawn-1");
+    assertThat(outcome.get("status").textValue()).isEqualTo("classified");
     assertThat(num(outcome.get("predicted"))).isEqualTo(7.0);
     assertThat(list(outcome.get("probabilities"))).hasSize(10);
     assertThat(again).isEmpty();
     assertThat(other).isEmpty();
-    assertThat(map(JsonReader.parse(dead.orElseThrow())).get("reason"))
-        .isEqualTo("PNG_DECODE_FAILED");
+    assertThat(json(dead.orElseThrow()).get("reason").textValue()).isEqualTo("PNG_DECODE_FAILED");
     assertThat(list(snapshot().get("drawn")))
-        .extracting(d -> map(d).get("eventId") + ":" + map(d).get("status"))
+        .extracting(d -> d.get("eventId").asText() + ":" + d.get("status").asText())
         .containsExactly("drawn-2:dead-lettered", "drawn-1:classified");
   }
 
@@ -273,7 +285,8 @@ class AggregatesTest {
     aggregates.undecodable("mnist.image-events");
     aggregates.undecodable("mnist.image-events");
 
-    assertThat(map(map(snapshot().get("totals")).get("undecodable")))
-        .containsEntry("mnist.image-events", new BigDecimal("2"));
+    JsonNode undecodable = snapshot().get("totals").get("undecodable");
+    assertThat(undecodable.fieldNames()).toIterable().containsExactly("mnist.image-events");
+    assertThat(undecodable.get("mnist.image-events").longValue()).isEqualTo(2);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -36,6 +37,7 @@ import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.PixelEncoding;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.json.JsonCodec;
 import org.mniststream.trainer.TestModels;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
@@ -136,7 +138,8 @@ class DashboardBrowserIT {
     // and the dashboard, consuming
     Properties clientProps = new Properties();
     clientProps.setProperty("bootstrap.servers", kafka.bootstrapServers());
-    DashboardServer dashboard = DashboardServer.start(clientProps, topics, List.of(appUrl), 0);
+    DashboardServer dashboard =
+        DashboardServer.start(DashboardClients.connect(clientProps), topics, List.of(appUrl), 0);
     cleanup.add(dashboard);
     await().atMost(Duration.ofSeconds(60)).until(dashboard::consuming);
 
@@ -192,16 +195,13 @@ class DashboardBrowserIT {
     assertThat(eventId).startsWith("dashboard-");
     assertThat(predicted).matches("[0-9]");
     assertThat(browser.findElement(By.id("draw-digit")).getText()).isEqualTo(predicted);
-    Map<String, Object> drawn =
-        AggregatesTest.list(
-                AggregatesTest.map(JsonReader.parse(dashboard.stateJson())).get("drawn"))
-            .stream()
-            .map(AggregatesTest::map)
-            .filter(d -> eventId.equals(d.get("eventId")))
+    JsonNode drawn =
+        AggregatesTest.list(JsonCodec.readTree(dashboard.stateJson()).get("drawn")).stream()
+            .filter(d -> eventId.equals(d.get("eventId").textValue()))
             .findFirst()
             .orElseThrow();
-    assertThat(drawn).containsEntry("status", "classified");
-    assertThat(drawn.get("predicted").toString()).isEqualTo(predicted);
+    assertThat(drawn.get("status").textValue()).isEqualTo("classified");
+    assertThat(drawn.get("predicted").asText()).isEqualTo(predicted);
     LOG.info("The drawn 7 came back as {} ({})", predicted, eventId);
     assertThat(severeConsoleMessages(browser)).isEmpty();
     // Half a minute of flow, so the screenshot's charts have something to show

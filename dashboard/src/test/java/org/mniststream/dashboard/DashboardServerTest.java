@@ -1,11 +1,15 @@
 package org.mniststream.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,12 +18,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.json.JsonCodec;
 
 /**
  * The HTTP side of the dashboard without a broker (its Kafka clients point at a closed port and
@@ -46,19 +52,21 @@ class DashboardServerTest {
     fakeApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     fakeApp.createContext("/model", ex -> respond(ex, MODEL_JSON));
     fakeApp.createContext(
-        "/metrics",
+        "/stats",
         ex ->
             respond(
                 ex,
-                "mnist_events_in_total 1234.0\nmnist_inference_batch_size_sum 100.0\n"
-                    + "mnist_inference_batch_size_count 4.0\n"));
+                "{\"eventsIn\":1234,\"predictionsByRoute\":{\"ACTIVE\":1200,\"CANARY\":30},"
+                    + "\"deadLetters\":4,\"swaps\":1,\"meanBatchSize\":25.0}\n"));
     fakeApp.start();
     Properties kafka = new Properties();
     kafka.setProperty("bootstrap.servers", "127.0.0.1:1");
     kafka.setProperty("topics.images", "t.images"); // not a client property: must not reach Kafka
     URI app = URI.create("http://127.0.0.1:" + fakeApp.getAddress().getPort());
     URI nowhere = URI.create("http://127.0.0.1:1/");
-    dashboard = DashboardServer.start(kafka, TopicNames.from(kafka), List.of(app, nowhere), 0);
+    dashboard =
+        DashboardServer.start(
+            DashboardClients.connect(kafka), TopicNames.from(kafka), List.of(app, nowhere), 0);
   }
 
   @AfterEach
@@ -119,8 +127,9 @@ class DashboardServerTest {
 
     assertThat(state.statusCode()).isEqualTo(200);
     assertThat(state.headers().firstValue("Content-Type")).hasValue("application/json");
-    Map<String, Object> json = AggregatesTest.map(JsonReader.parse(state.body()));
-    assertThat(json.keySet())
+    JsonNode json = JsonCodec.readTree(state.body());
+    assertThat(json.fieldNames())
+        .toIterable()
         .contains(
             "now",
             "consuming",
@@ -133,8 +142,8 @@ class DashboardServerTest {
             "recent",
             "drawn",
             "instances");
-    assertThat(json.get("consuming")).isEqualTo(false);
-    assertThat(((Map<?, ?>) json.get("topics")).get("images")).isEqualTo("t.images");
+    assertThat(json.get("consuming").booleanValue()).isFalse();
+    assertThat(json.get("topics").get("images").textValue()).isEqualTo("t.images");
   }
 
   @Test
@@ -143,22 +152,26 @@ class DashboardServerTest {
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () -> {
-              Map<?, ?> json = (Map<?, ?>) JsonReader.parse(get("/api/state").body());
-              List<?> instances = (List<?>) json.get("instances");
-              assertThat(instances).hasSize(2);
-              Map<?, ?> up = (Map<?, ?>) instances.get(0);
-              Map<?, ?> down = (Map<?, ?>) instances.get(1);
-              assertThat(up.get("reachable")).isEqualTo(true);
-              Map<?, ?> model = (Map<?, ?>) up.get("model");
-              assertThat(((Map<?, ?>) model.get("active")).get("version").toString())
-                  .isEqualTo("2");
-              assertThat(((Map<?, ?>) ((List<?>) model.get("refused")).get(0)).get("message"))
+              JsonNode json = JsonCodec.readTree(get("/api/state").body());
+              JsonNode instances = json.get("instances");
+              assertThat(instances.size()).isEqualTo(2);
+              JsonNode up = instances.get(0);
+              JsonNode down = instances.get(1);
+              assertThat(up.get("reachable").booleanValue()).isTrue();
+              JsonNode model = up.get("model");
+              assertThat(model).isEqualTo(JsonCodec.readTree(MODEL_JSON)); // passed through
+              assertThat(model.get("active").get("version").longValue()).isEqualTo(2);
+              assertThat(model.get("refused").get(0).get("message").textValue())
                   .isEqualTo("hash \"x\"\n<b>");
-              Map<?, ?> metrics = (Map<?, ?>) up.get("metrics");
-              assertThat(metrics.get("eventsIn").toString()).isEqualTo("1234");
-              assertThat(metrics.get("meanBatchSize").toString()).isEqualTo("25");
-              assertThat(down.get("reachable")).isEqualTo(false);
-              assertThat((String) down.get("error")).isNotBlank();
+              JsonNode metrics = up.get("metrics");
+              assertThat(metrics.get("eventsIn").longValue()).isEqualTo(1234);
+              assertThat(metrics.get("meanBatchSize").doubleValue()).isEqualTo(25.0);
+              assertThat(metrics.get("deadLetters").longValue()).isEqualTo(4);
+              assertThat(metrics.get("swaps").longValue()).isEqualTo(1);
+              assertThat(metrics.get("predictionsByRoute"))
+                  .isEqualTo(JsonCodec.readTree("{\"ACTIVE\":1200,\"CANARY\":30}"));
+              assertThat(down.get("reachable").booleanValue()).isFalse();
+              assertThat(down.get("error").textValue()).isNotBlank();
             });
   }
 
@@ -170,8 +183,7 @@ class DashboardServerTest {
 
     assertThat(empty.statusCode()).isEqualTo(400);
     assertThat(wrongSize.statusCode()).isEqualTo(400);
-    assertThat(((Map<?, ?>) JsonReader.parse(wrongSize.body())).get("error").toString())
-        .contains("got 3");
+    assertThat(JsonCodec.readTree(wrongSize.body()).get("error").textValue()).contains("got 3");
     assertThat(notPng.statusCode()).isEqualTo(400);
     assertThat(get("/api/draw").statusCode()).isEqualTo(405);
     assertThat(post("/api/state", "{}").statusCode()).isEqualTo(405);
@@ -185,6 +197,24 @@ class DashboardServerTest {
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(413);
+  }
+
+  @Test
+  void shouldFailClearlyAndCloseItsKafkaClientsWhenThePortIsTaken() {
+    // Given a port already served (by the dashboard of this test)
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
+    MockProducer<String, byte[]> producer = new MockProducer<>();
+    DashboardClients clients = new DashboardClients(consumer, producer);
+
+    // When a second dashboard is started on it
+    assertThatThrownBy(
+            () -> DashboardServer.start(clients, TopicNames.DEFAULTS, List.of(), dashboard.port()))
+        // Then the failure says what went wrong, and the clients it was handed are closed
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessage("cannot bind the dashboard to port " + dashboard.port())
+        .hasCauseInstanceOf(BindException.class);
+    assertThat(consumer.closed()).isTrue();
+    assertThat(producer.closed()).isTrue();
   }
 
   @Test
@@ -206,7 +236,7 @@ class DashboardServerTest {
         assertThat(reader.readLine()).isEqualTo("event: state");
         String data = reader.readLine();
         assertThat(data).startsWith("data: {");
-        assertThat(JsonReader.parse(data.substring("data: ".length()))).isInstanceOf(Map.class);
+        assertThat(JsonCodec.readTree(data.substring("data: ".length())).isObject()).isTrue();
         assertThat(reader.readLine()).isEmpty();
       }
     }

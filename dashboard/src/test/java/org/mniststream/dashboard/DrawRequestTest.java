@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mniststream.dashboard.DrawRequest.DrawnImage;
 import org.mniststream.dashboard.DrawRequest.InvalidDrawException;
 import org.mniststream.schemas.PixelEncoding;
@@ -145,6 +147,54 @@ class DrawRequestTest {
     String broken = "data:image/png;base64," + Base64.getEncoder().encodeToString(truncated);
     assertThatThrownBy(() -> DrawRequest.parse(utf8(broken)))
         .hasMessageContaining("does not decode");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{",
+        "[1,]",
+        "{\"a\":1,}",
+        "{a:1}",
+        "{'a':1}",
+        "01",
+        "1.",
+        "-",
+        "1e",
+        "\"unterminated",
+        "\"bad \\x escape\"",
+        "\"raw\ncontrol\"",
+        "tru",
+        "[1] [2]",
+        "NaN",
+        "{\"pixels\":[],\"pixels\":[]}"
+      })
+  void shouldRefuseMalformedJson(String text) {
+    assertThatThrownBy(() -> DrawRequest.parse(utf8(text)))
+        .isInstanceOf(InvalidDrawException.class)
+        .hasMessageContaining("neither a PNG data URL nor JSON");
+  }
+
+  @Test
+  void shouldBoundNestingSoAHostileBodyCannotOverflowTheStack() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+
+    assertThatThrownBy(() -> DrawRequest.parse(utf8(deep)))
+        .isInstanceOf(InvalidDrawException.class)
+        .hasMessageContaining("nesting depth");
+  }
+
+  @Test
+  void shouldBoundNumbersAndNamesBeforeReadingThem() {
+    String longNumber = "[" + "1".repeat(1_000) + "]";
+    String longName = "{\"" + "n".repeat(1_000) + "\":1}";
+
+    assertThatThrownBy(() -> DrawRequest.parse(utf8(longNumber)))
+        .isInstanceOf(InvalidDrawException.class)
+        .hasMessageContaining("Number value length");
+    assertThatThrownBy(() -> DrawRequest.parse(utf8(longName)))
+        .isInstanceOf(InvalidDrawException.class)
+        .hasMessageContaining("Name length");
   }
 
   @Test

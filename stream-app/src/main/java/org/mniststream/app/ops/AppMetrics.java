@@ -30,6 +30,12 @@ import org.mniststream.schemas.Route;
  * Thread-safe (Micrometer meters are).
  */
 public final class AppMetrics {
+  static final String EVENTS_IN = "mnist.events.in";
+  static final String PREDICTIONS = "mnist.predictions";
+  static final String DEAD_LETTERS = "mnist.dead.letters";
+  static final String BATCH_SIZE = "mnist.inference.batch.size";
+  static final String SWAPS = "mnist.model.swaps";
+
   private final MeterRegistry registry;
   private final Counter eventsIn;
   private final DistributionSummary batchSize;
@@ -40,11 +46,11 @@ public final class AppMetrics {
   public AppMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.eventsIn =
-        Counter.builder("mnist.events.in")
+        Counter.builder(EVENTS_IN)
             .description("Image events received by the classifier")
             .register(registry);
     this.batchSize =
-        DistributionSummary.builder("mnist.inference.batch.size")
+        DistributionSummary.builder(BATCH_SIZE)
             .description("Events classified per forward pass")
             .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
             .register(registry);
@@ -63,7 +69,7 @@ public final class AppMetrics {
             .maximumExpectedValue(Duration.ofSeconds(60))
             .register(registry);
     this.swaps =
-        Counter.builder("mnist.model.swaps")
+        Counter.builder(SWAPS)
             .description("Changes of the serving routes (active, canary, shadow)")
             .register(registry);
     for (DeadLetterReason reason : DeadLetterReason.values()) {
@@ -85,7 +91,7 @@ public final class AppMetrics {
   }
 
   public void predictions(Route route, long version, int count) {
-    Counter.builder("mnist.predictions")
+    Counter.builder(PREDICTIONS)
         .description("Predictions emitted, by route and model version")
         .tag("route", route.name())
         .tag("version", Long.toString(version))
@@ -119,7 +125,7 @@ public final class AppMetrics {
   }
 
   private Counter deadLetterCounter(DeadLetterReason reason) {
-    return Counter.builder("mnist.dead.letters")
+    return Counter.builder(DEAD_LETTERS)
         .description("Dead letters emitted, by reason")
         .tag("reason", reason.name())
         .register(registry);

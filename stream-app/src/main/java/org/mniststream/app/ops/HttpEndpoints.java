@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.mniststream.app.models.RegistryStatus;
+import org.mniststream.schemas.json.JsonCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code /health}: 200 while the process runs (liveness);
  *   <li>{@code /ready}: 200 when Kafka Streams runs and a model serves, else 503 with the reason;
- *   <li>{@code /model}: JSON of the routes, versions, refusals and swap history;
+ *   <li>{@code /model}: JSON of the routes, versions, refusals and swap history ({@link
+ *       ModelStatusDocument});
+ *   <li>{@code /stats}: JSON of the few counts the dashboard shows ({@link AppStats});
  *   <li>{@code /metrics}: Prometheus text exposition of every meter.
  * </ul>
  */
@@ -66,9 +69,8 @@ public final class HttpEndpoints implements AutoCloseable {
               reason.map(r -> "NOT READY: " + r + "\n").orElse("READY\n"));
         });
     server.createContext(
-        "/model",
-        ex ->
-            respond(ex, 200, "application/json", ModelStatusJson.toJson(modelStatus.get()) + "\n"));
+        "/model", ex -> respondJson(ex, ModelStatusDocument.of(modelStatus.get())));
+    server.createContext("/stats", ex -> respondJson(ex, AppStats.of(prometheus)));
     server.createContext("/metrics", ex -> respond(ex, 200, PROMETHEUS_TEXT, prometheus.scrape()));
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -81,7 +83,8 @@ public final class HttpEndpoints implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     LOG.info(
-        "HTTP endpoint on port {}: /health /ready /model /metrics", server.getAddress().getPort());
+        "HTTP endpoint on port {}: /health /ready /model /stats /metrics",
+        server.getAddress().getPort());
     return new HttpEndpoints(server, executor);
   }
 
@@ -94,6 +97,10 @@ public final class HttpEndpoints implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+  }
+
+  private static void respondJson(HttpExchange ex, Object document) throws IOException {
+    respond(ex, 200, "application/json", JsonCodec.write(document) + "\n");
   }
 
   private static void respond(HttpExchange ex, int status, String contentType, String body)

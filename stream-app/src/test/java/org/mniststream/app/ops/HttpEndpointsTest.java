@@ -2,6 +2,7 @@ package org.mniststream.app.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.models.RegistryStatus;
 import org.mniststream.schemas.DeadLetterReason;
+import org.mniststream.schemas.Route;
+import org.mniststream.schemas.json.JsonCodec;
 
 class HttpEndpointsTest {
   private final PrometheusMeterRegistry prometheus =
@@ -68,7 +71,45 @@ class HttpEndpointsTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(response.body()).startsWith("{\"modelName\":\"mnist\",\"ready\":false");
+    JsonNode json = JsonCodec.readTree(response.body());
+    assertThat(json.get("modelName").textValue()).isEqualTo("mnist");
+    assertThat(json.get("ready").booleanValue()).isFalse();
+  }
+
+  @Test
+  void shouldServeTheCountsTheDashboardShowsAsJson() throws Exception {
+    AppMetrics metrics = new AppMetrics(prometheus);
+    metrics.eventIn();
+    metrics.eventIn();
+    metrics.eventIn();
+    metrics.predictions(Route.ACTIVE, 1, 2);
+    metrics.predictions(Route.ACTIVE, 2, 3);
+    metrics.predictions(Route.SHADOW, 3, 4);
+    metrics.deadLetter(DeadLetterReason.MISSING_KEY);
+    metrics.modelSwap();
+    metrics.batch(8, 2_000_000);
+    metrics.batch(2, 1_000_000);
+
+    HttpResponse<String> response = get("/stats");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(JsonCodec.readTree(response.body()))
+        .isEqualTo(
+            JsonCodec.readTree(
+                "{\"eventsIn\":3,\"predictionsByRoute\":{\"ACTIVE\":5,\"SHADOW\":4},"
+                    + "\"deadLetters\":1,\"swaps\":1,\"meanBatchSize\":5.0}"));
+  }
+
+  @Test
+  void shouldServeNoMeanBatchSizeBeforeTheFirstBatch() throws Exception {
+    new AppMetrics(prometheus);
+
+    JsonNode json = JsonCodec.readTree(get("/stats").body());
+
+    assertThat(json.get("eventsIn").longValue()).isZero();
+    assertThat(json.get("predictionsByRoute").isEmpty()).isTrue();
+    assertThat(json.get("meanBatchSize").isNull()).isTrue();
   }
 
   @Test

@@ -1,0 +1,93 @@
+package org.mniststream.dashboard;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.mniststream.schemas.TopicNames;
+
+/**
+ * The dashboard's two Kafka clients: the consumer of the topics it shows and the producer of the
+ * digits drawn on its page. Made by the caller and handed to {@link DashboardServer#start}, which
+ * owns them from then on (it closes them when it stops, and when it cannot start).
+ */
+public record DashboardClients(Consumer<byte[], byte[]> consumer, Producer<String, byte[]> producer)
+    implements AutoCloseable {
+
+  /**
+   * Clients for the cluster {@code kafka} describes ({@code bootstrap.servers}, security and any
+   * other client property pass through; the product's {@code topics.*} names do not).
+   */
+  public static DashboardClients connect(Properties kafka) {
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka));
+    try {
+      return new DashboardClients(consumer, new KafkaProducer<>(producerConfig(kafka)));
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Its group is random and fresh: every dashboard sees every partition (a shared group would split
+   * them, and each dashboard would count a share). It starts from the latest offsets (a dashboard
+   * shows what happens from now on; replaying a 7-day topic at start would only delay that), reads
+   * committed records only (an aborted exactly-once transaction's predictions were never real), and
+   * commits nothing.
+   */
+  static Properties consumerConfig(Properties kafka) {
+    Properties props = clientProperties(kafka);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "mnist-dashboard-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "mnist-dashboard");
+    return props;
+  }
+
+  static Properties producerConfig(Properties kafka) {
+    Properties props = clientProperties(kafka);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mnist-dashboard-draw");
+    // A person waits for the answer: fail in seconds, not in the default minutes.
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "12000");
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+    return props;
+  }
+
+  /** Everything passes through to a client except the product's topic names, which none knows. */
+  private static Properties clientProperties(Properties config) {
+    Properties props = new Properties();
+    for (String name : config.stringPropertyNames()) {
+      if (!TopicNames.KEYS.contains(name)) {
+        props.put(name, config.getProperty(name));
+      }
+    }
+    return props;
+  }
+
+  /** Flushes the producer (a few seconds at most) and closes both. */
+  @Override
+  public void close() {
+    try {
+      producer.close(Duration.ofSeconds(5));
+    } finally {
+      consumer.close();
+    }
+  }
+}
