@@ -352,6 +352,19 @@ public final class ModelRegistry implements AutoCloseable {
       return;
     }
     long n = version.getVersion();
+    if (keyVersion.isEmpty() || keyVersion.getAsLong() != n) {
+      // the key is what compaction and every other reader go by (ModelsTopicContents)
+      refuse(
+          keyText,
+          keyVersion,
+          value,
+          "KEY_MISMATCH",
+          "the key " + keyText + " does not name the record's version " + n + " of " + modelName);
+      if (keyVersion.isPresent()) {
+        reconcile("version " + keyVersion.getAsLong() + " refused");
+      }
+      return;
+    }
     VersionCatalogue.Change change = catalogue.compare(n, value);
     if (change == VersionCatalogue.Change.SAME) {
       return;

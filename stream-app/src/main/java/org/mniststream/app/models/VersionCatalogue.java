@@ -28,11 +28,12 @@ import org.mniststream.schemas.TopicNames;
  * version is the registry's job, so this class has no DJL and no threads (the registry confines it
  * to its loader thread).
  *
- * <p>The rule of the models topic, the same for every reader of it: <b>the last record for a key
- * wins</b>, because it is what compaction keeps, so a running instance and a restarted one agree. A
- * tombstone removes the version; a record with the same bytes as the one known changes nothing (the
- * registry sees each record twice: from the startup bootstrap and from the global processor); a
- * record with other bytes replaces the known one, whether it was valid or refused.
+ * <p>The rule of the models topic, the same for every reader of it ({@link
+ * org.mniststream.topics.ModelsTopicContents} is the plain-reader form): <b>the last record for a
+ * key wins</b>, because it is what compaction keeps, so a running instance and a restarted one
+ * agree. A tombstone removes the version; a record with the same bytes as the one known changes
+ * nothing (the registry sees each record twice: from the startup bootstrap and from the global
+ * processor); a record with other bytes replaces the known one, whether it was valid or refused.
  *
  * <p>Heap: with {@link #retainParameters}, only the newest valid versions and the ones the caller
  * keeps (the loaded ones) hold their parameter bytes; {@link #withParameters} reads an evicted one

@@ -51,6 +51,19 @@ class ModelRegistryTest {
   }
 
   @Test
+  void shouldRefuseARecordWhoseKeyNamesAnotherVersionThanItsValue() {
+    synchronous();
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+
+    registry.onModelRecord(TestModelRecords.key(5), TestModelRecords.mlp(4));
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(registry.status().refused())
+        .extracting(RegistryStatus.Refusal::version, RegistryStatus.Refusal::reason)
+        .containsExactly(tuple(5L, "KEY_MISMATCH"));
+  }
+
+  @Test
   void shouldFreeTheRetiredModelOnlyWhenItsLastBatchReleasesIt() {
     synchronous();
     registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
