@@ -23,8 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.model.InputContracts;
-import org.mniststream.model.ModelParameters;
 import org.mniststream.model.ModelSigning;
+import org.mniststream.model.Sha256;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
@@ -171,7 +171,7 @@ class ReliabilityIT {
               ModelVersion.newBuilder(good)
                   .setVersion(3)
                   .setParameters(ByteBuffer.wrap(corrupt))
-                  .setParametersSha256(ModelParameters.sha256Hex(corrupt))
+                  .setParametersSha256(Sha256.hex(corrupt))
                   .build(),
               trusted));
       broken.put(

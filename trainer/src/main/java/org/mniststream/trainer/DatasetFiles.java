@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.mniststream.model.ModelParameters;
+import org.mniststream.model.Sha256;
 import org.mniststream.trainer.data.IdxDataset;
+import org.mniststream.trainer.data.MaybeGzip;
 import org.mniststream.trainer.data.MnistAcquisition;
 import org.mniststream.trainer.data.MnistFiles;
 import org.mniststream.trainer.data.MnistPaths;
 import org.mniststream.trainer.data.MnistUnavailableException;
-import org.mniststream.trainer.data.Sha256;
 
 /**
  * The four IDX files of one dataset (train and test, images and labels) and where they came from.
@@ -87,8 +87,8 @@ public record DatasetFiles(
   public String fingerprint() throws IOException {
     StringBuilder sums = new StringBuilder();
     for (Path file : List.of(trainImages, trainLabels, testImages, testLabels)) {
-      sums.append(Sha256.hexUncompressed(file)).append('\n');
+      sums.append(MaybeGzip.sha256Uncompressed(file)).append('\n');
     }
-    return ModelParameters.sha256Hex(sums.toString().getBytes(StandardCharsets.US_ASCII));
+    return Sha256.hex(sums.toString().getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -33,6 +33,7 @@ import org.mniststream.model.ModelParameters;
 import org.mniststream.model.ModelRejectedException;
 import org.mniststream.model.ModelVerifier;
 import org.mniststream.model.ModelVersions;
+import org.mniststream.model.Sha256;
 import org.mniststream.schemas.EvaluationMetrics;
 import org.mniststream.schemas.InputContract;
 import org.mniststream.schemas.ModelVersion;
@@ -84,7 +85,7 @@ public final class MnistTrainer {
     Architecture architecture = architectureOf(parent);
     InputContract contract = parent.getInputContract();
     byte[] parameters = bytes(parent.getParameters());
-    String sha256 = ModelParameters.sha256Hex(parameters);
+    String sha256 = Sha256.hex(parameters);
     if (!sha256.equalsIgnoreCase(parent.getParametersSha256())) {
       throw new MalformedModelException(
           "parent parameters hash to "

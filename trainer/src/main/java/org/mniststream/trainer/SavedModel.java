@@ -6,7 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.mniststream.model.ModelParameters;
+import org.mniststream.model.Sha256;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelVersion;
@@ -60,7 +60,7 @@ public final class SavedModel {
       throw new IOException(dir.resolve(VERSION_FILE) + ": " + e.getMessage(), e);
     }
     byte[] parameters = Files.readAllBytes(dir.resolve(PARAMETERS_FILE));
-    String actual = ModelParameters.sha256Hex(parameters);
+    String actual = Sha256.hex(parameters);
     if (!actual.equalsIgnoreCase(metadata.getParametersSha256())) {
       throw new IOException(
           dir.resolve(PARAMETERS_FILE)

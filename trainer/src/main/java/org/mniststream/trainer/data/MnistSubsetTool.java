@@ -63,7 +63,7 @@ public final class MnistSubsetTool {
       if (path == null) {
         throw new IOException(sourceDir + ": missing " + name + "[.gz]");
       }
-      String actual = Sha256.hexUncompressed(path);
+      String actual = MaybeGzip.sha256Uncompressed(path);
       if (!actual.equalsIgnoreCase(sourceSha256.get(name))) {
         throw new IOException(
             path + ": " + MnistFiles.mismatch(name, sourceSha256.get(name), actual));
@@ -83,7 +83,7 @@ public final class MnistSubsetTool {
 
     Map<String, String> sums = new LinkedHashMap<>();
     for (String name : MnistFiles.NAMES) {
-      sums.put(name, Sha256.hexUncompressed(outputDir.resolve(name + ".gz")));
+      sums.put(name, MaybeGzip.sha256Uncompressed(outputDir.resolve(name + ".gz")));
     }
     Files.writeString(
         outputDir.resolve("README.md"), readme(train, test, sums), StandardCharsets.UTF_8);

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TarGzTest {
+class TarArchivesTest {
 
   @TempDir Path dir;
 
@@ -74,7 +74,7 @@ class TarGzTest {
     byte[] archive = new TestTar().file("big", bytes(2000)).file("next", bytes(7)).tar();
     Map<String, byte[]> firstBytes = new LinkedHashMap<>();
 
-    TarGz.forEachFile(
+    TarArchives.forEachFile(
         new ByteArrayInputStream(archive),
         (name, size, content) -> firstBytes.put(name, content.readNBytes(4)));
 
@@ -101,7 +101,8 @@ class TarGzTest {
 
     assertThatThrownBy(() -> readAll(file))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("truncated");
+        .message()
+        .containsIgnoringCase("truncated");
   }
 
   @Test
@@ -114,7 +115,7 @@ class TarGzTest {
 
   private static Map<String, byte[]> readAll(Path archive) throws IOException {
     Map<String, byte[]> read = new LinkedHashMap<>();
-    TarGz.forEachFile(
+    TarArchives.forEachFile(
         archive,
         (name, size, content) -> {
           byte[] data = content.readAllBytes();
