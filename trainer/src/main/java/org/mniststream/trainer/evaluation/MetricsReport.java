@@ -5,7 +5,10 @@ import java.util.Locale;
 import org.mniststream.model.Architecture;
 import org.mniststream.schemas.EvaluationMetrics;
 
-/** Renders {@link EvaluationMetrics} as text tables for the console. */
+/**
+ * Renders {@link EvaluationMetrics} as text tables for the console. Columns are labelled by class
+ * index, not "digit": fine-tuning may use any dataset of ten classes.
+ */
 public final class MetricsReport {
   private MetricsReport() {}
 
@@ -25,15 +28,15 @@ public final class MetricsReport {
     }
     out.append("Per-class accuracy:").append(System.lineSeparator());
     List<Double> perClass = m.getPerClassAccuracy();
-    StringBuilder digits = new StringBuilder("  digit    ");
+    StringBuilder classRow = new StringBuilder("  class    ");
     StringBuilder values = new StringBuilder("  accuracy ");
     for (int k = 0; k < classes; k++) {
-      digits.append(String.format(Locale.ROOT, "%7d", k));
+      classRow.append(String.format(Locale.ROOT, "%7d", k));
       values.append(String.format(Locale.ROOT, "%7.4f", perClass.get(k)));
     }
-    out.append(digits).append(System.lineSeparator());
+    out.append(classRow).append(System.lineSeparator());
     out.append(values).append(System.lineSeparator());
-    out.append("Confusion matrix (rows: true digit, columns: predicted):")
+    out.append("Confusion matrix (rows: true class, columns: predicted):")
         .append(System.lineSeparator());
     StringBuilder header = new StringBuilder("       ");
     for (int p = 0; p < classes; p++) {
