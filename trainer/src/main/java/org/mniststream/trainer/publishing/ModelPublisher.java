@@ -62,8 +62,30 @@ public final class ModelPublisher {
 
   private final ModelsTopic topic;
 
+  /**
+   * @throws IllegalArgumentException when the client properties set {@code transactional.id}: the
+   *     publisher must choose it (see the class comment), and silently keeping a user's value would
+   *     let racing trainers write the same version number
+   */
   public ModelPublisher(ModelsTopic topic) {
     this.topic = Objects.requireNonNull(topic, "topic");
+    String given = topic.clientProperties().getProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    if (given != null) {
+      // Refused rather than overridden: a user who set it may rely on it (ACLs, for example), and
+      // an error says up front which id the publisher will use instead.
+      throw new IllegalArgumentException(
+          "the Kafka client property "
+              + ProducerConfig.TRANSACTIONAL_ID_CONFIG
+              + "="
+              + given
+              + " is not allowed when publishing models: every publisher of a model name must"
+              + " share the transactional id "
+              + transactionalId("<model name>")
+              + " so that racing trainers fence each other and version numbers stay unique and"
+              + " gap-free; remove the property (grant ACLs on the prefix "
+              + transactionalId("")
+              + " instead)");
+    }
   }
 
   /** The transactional id every publisher of {@code modelName} shares. */
@@ -212,7 +234,7 @@ public final class ModelPublisher {
 
   private KafkaProducer<String, byte[]> newProducer(String modelName, int limit) {
     Properties props = topic.clientProperties();
-    props.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(modelName));
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(modelName));
     props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(limit + 1024));
     props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mnist-trainer-publisher");
     props.putIfAbsent(
