@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.io.IOUtils;
 import org.mniststream.model.Sha256;
@@ -34,8 +35,9 @@ public final class MaybeGzip {
       byte[] signature = in.readNBytes(2);
       in.reset();
       if (GzipCompressorInputStream.matches(signature, signature.length)) {
-        // Concatenated members, as java.util.zip's reader also accepts.
-        return new BufferedInputStream(new GzipCompressorInputStream(in, true), BUFFER_SIZE);
+        // The JDK's reader rather than commons-compress's: its ZipException (corrupt) and
+        // EOFException (truncated) let IdxReader tell the two apart.
+        return new BufferedInputStream(new GZIPInputStream(in, BUFFER_SIZE), BUFFER_SIZE);
       }
       return in;
     } catch (IOException | RuntimeException e) {

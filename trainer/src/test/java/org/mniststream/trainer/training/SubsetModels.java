@@ -18,7 +18,8 @@ import org.mniststream.trainer.publishing.SavedModel;
 /**
  * Test fixtures for this and other modules (shipped in the trainer's test-jar): the committed
  * genuine MNIST subset (3000 train + 1000 test images) as a directory, and small models trained on
- * it with real accuracy, cached under {@code target/} so a test run trains each at most once.
+ * it with real accuracy, cached under {@code target/test-models} by {@link TrainedModelCache}: each
+ * is trained once, and again only when its settings, the subset or the training code change.
  *
  * <p>Usage from another module's test: {@code ModelVersion m = SubsetModels.subsetMlp();} then
  * publish {@code m.version()} (version 0, unsigned) with {@link ModelPublisher}, or run {@code
@@ -108,19 +109,18 @@ public final class SubsetModels {
 
   private static synchronized Path trained(Architecture architecture) {
     int epochs = architecture == Architecture.CNN_V1 ? CNN_SUBSET_EPOCHS : MLP_SUBSET_EPOCHS;
-    Path dir =
-        Path.of("target", "test-models", architecture.id() + "-subset-e" + epochs).toAbsolutePath();
-    if (SavedModel.exists(dir)) {
-      return dir;
-    }
     TrainingSettings settings =
         TrainingSettings.defaults().withArchitecture(architecture).withEpochs(epochs);
-    TrainingResult result = MnistTrainer.train(settings, subsetData(), ProgressListener.SILENT);
+    String dataFingerprint;
     try {
-      SavedModel.save(dir, result.version());
+      dataFingerprint = DatasetFiles.inDirectory(subsetDir()).fingerprint();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return dir;
+    return new TrainedModelCache(Path.of("target", "test-models").toAbsolutePath())
+        .get(
+            settings,
+            dataFingerprint,
+            () -> MnistTrainer.train(settings, subsetData(), ProgressListener.SILENT).version());
   }
 }
