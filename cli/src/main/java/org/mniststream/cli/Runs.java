@@ -2,7 +2,7 @@ package org.mniststream.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.mniststream.trainer.DatasetFiles;
+import org.mniststream.trainer.data.DatasetFiles;
 
 /** What the demo, bench and chaos commands share: their data and how they treat a failed step. */
 final class Runs {

@@ -10,7 +10,7 @@ import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.PixelEncoding;
-import org.mniststream.trainer.DatasetFiles;
+import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

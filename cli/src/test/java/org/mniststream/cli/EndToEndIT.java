@@ -21,8 +21,8 @@ import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.Prediction;
-import org.mniststream.trainer.TestModels;
 import org.mniststream.trainer.data.IdxDataset;
+import org.mniststream.trainer.training.SubsetModels;
 
 /**
  * The whole product on a real broker: models trained on the committed MNIST subset, published by
@@ -35,7 +35,7 @@ class EndToEndIT {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = KafkaFixture.start();
-    test = TestModels.subsetData().test();
+    test = SubsetModels.subsetData().test();
   }
 
   @AfterAll
@@ -59,7 +59,7 @@ class EndToEndIT {
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
       // Given a model with real accuracy, published by the trainer, and a running app
-      assertThat(stack.publish(TestModels.subsetCnnDir())).isZero();
+      assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero();
       stack.startApp("app", FreePorts.next(), List.of());
 
       // When good and bad events are interleaved
@@ -115,7 +115,7 @@ class EndToEndIT {
                 ContractSerdes.prediction()::decode);
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
-      assertThat(stack.publish(TestModels.subsetCnnDir())).isZero(); // v1: the CNN
+      assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero(); // v1: the CNN
       stack.startApp("app", FreePorts.next(), List.of());
 
       // When events flow continuously and v2 (the MLP: another architecture) is published
@@ -128,7 +128,7 @@ class EndToEndIT {
                 } catch (InterruptedException e) {
                   return;
                 }
-                assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
+                assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
               });
       publisher.start();
       source.send(test, "swap", events, 200, () -> false, n -> {});
@@ -200,7 +200,7 @@ class EndToEndIT {
                 ContractSerdes.prediction()::decode);
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
-      assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
+      assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
       int port = FreePorts.next();
       ChildJvm app = stack.startApp("app", port, List.of());
 

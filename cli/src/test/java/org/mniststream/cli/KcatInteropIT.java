@@ -18,7 +18,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.junit.jupiter.api.Test;
 import org.mniststream.kafka.KafkaFixture;
-import org.mniststream.trainer.TestModels;
+import org.mniststream.trainer.training.SubsetModels;
 
 /**
  * Interop with a Kafka client nobody here wrote: Debian's kcat (librdkafka) produces image events
@@ -34,7 +34,7 @@ class KcatInteropIT {
     assumeTrue(onPath("kcat"), "kcat is not installed (apt-get install kcat); .ci/run installs it");
     try (KafkaFixture kafka = KafkaFixture.start();
         StackHarness stack = new StackHarness(kafka)) {
-      assertThat(stack.publish(TestModels.subsetCnnDir())).isZero();
+      assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero();
       stack.startApp("app", FreePorts.next(), List.of());
 
       // Given image events written as files, produced one record per file by kcat
@@ -48,7 +48,7 @@ class KcatInteropIT {
                   "--count",
                   Integer.toString(count),
                   "--data-dir",
-                  TestModels.subsetDir().toString()))
+                  SubsetModels.subsetDir().toString()))
           .isZero();
       for (int i = 0; i < count; i++) {
         run(

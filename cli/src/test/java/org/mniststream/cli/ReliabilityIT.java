@@ -23,8 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.model.InputContracts;
-import org.mniststream.model.ModelParameters;
 import org.mniststream.model.ModelSigning;
+import org.mniststream.model.Sha256;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
@@ -32,17 +32,17 @@ import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.TopicNames;
-import org.mniststream.trainer.SavedModel;
-import org.mniststream.trainer.TestModels;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
+import org.mniststream.trainer.publishing.SavedModel;
+import org.mniststream.trainer.training.SubsetModels;
 
 /**
  * What production throws at the classifier, against a real broker: a large mix of good and
  * malformed events, a broker restart mid-stream, untrusted and broken models, and signing.
  */
 class ReliabilityIT {
-  private static final IdxDataset TEST = TestModels.subsetData().test();
+  private static final IdxDataset TEST = SubsetModels.subsetData().test();
 
   @Test
   void shouldStayUpAndAccountForEveryEventInALargeMixOfGoodAndBadInput() throws Exception {
@@ -60,7 +60,7 @@ class ReliabilityIT {
                 ContractSerdes.deadLetter()::decode);
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "mix")) {
-      assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
+      assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
       stack.startApp("app", FreePorts.next(), List.of());
 
       // Given 10,000 events, one in ten malformed, every kind in rotation
@@ -109,7 +109,7 @@ class ReliabilityIT {
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "restart")) {
       org.junit.jupiter.api.Assumptions.assumeTrue(
           kafka.supportsRestart(), "broker restart needs the embedded broker");
-      assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
+      assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
       stack.startApp("app", FreePorts.next(), List.of());
 
       source.send(TEST, "before", 500, 250, () -> false, n -> {});
@@ -144,7 +144,7 @@ class ReliabilityIT {
               TrainerCli.execute(
                   "publish",
                   "--model-dir",
-                  TestModels.subsetMlpDir().toString(),
+                  SubsetModels.subsetMlpDir().toString(),
                   "--bootstrap-servers",
                   kafka.bootstrapServers(),
                   "--topic",
@@ -158,7 +158,7 @@ class ReliabilityIT {
       stack.startApp("app", port, List.of("model.trusted-keys=" + publicKey));
 
       // When broken or untrusted versions 2..7 arrive on the models topic
-      ModelVersion good = SavedModel.load(TestModels.subsetMlpDir());
+      ModelVersion good = SavedModel.load(SubsetModels.subsetMlpDir());
       byte[] params = bytes(good);
       byte[] corrupt = new byte[params.length];
       java.security.KeyPair trusted = ModelSigning.readKeyPair(privateKey, publicKey);
@@ -171,7 +171,7 @@ class ReliabilityIT {
               ModelVersion.newBuilder(good)
                   .setVersion(3)
                   .setParameters(ByteBuffer.wrap(corrupt))
-                  .setParametersSha256(ModelParameters.sha256Hex(corrupt))
+                  .setParametersSha256(Sha256.hex(corrupt))
                   .build(),
               trusted));
       broken.put(

@@ -38,11 +38,11 @@ import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.PixelEncoding;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.schemas.json.JsonCodec;
-import org.mniststream.trainer.TestModels;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
 import org.mniststream.trainer.data.IdxReader;
 import org.mniststream.trainer.data.MnistFiles;
+import org.mniststream.trainer.training.SubsetModels;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -112,7 +112,7 @@ class DashboardBrowserIT {
     kafka.createTopic(
         topics.models(), 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "4194304"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
-    Path modelDir = TestModels.subsetCnnDir();
+    Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(
                 "publish",
@@ -334,7 +334,7 @@ class DashboardBrowserIT {
       props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       this.producer = new KafkaProducer<>(props);
       this.topic = topic;
-      Path subset = TestModels.subsetDir();
+      Path subset = SubsetModels.subsetDir();
       this.images =
           IdxReader.read(
               subset.resolve(MnistFiles.TEST_IMAGES + ".gz"),

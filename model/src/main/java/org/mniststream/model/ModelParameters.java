@@ -9,13 +9,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A network's parameters as bytes, in DJL's own parameter format ({@link Block#saveParameters}),
- * and their SHA-256. This is the exact payload of {@code ModelVersion.parameters}.
+ * hashed with {@link Sha256}. This is the exact payload of {@code ModelVersion.parameters}.
  */
 public final class ModelParameters {
   private ModelParameters() {}
@@ -48,15 +45,6 @@ public final class ModelParameters {
     } catch (RuntimeException e) {
       // DJL reports shape and structure mismatches as IllegalArgumentException and friends
       throw new MalformedModelException("parameters do not fit the network: " + e.getMessage(), e);
-    }
-  }
-
-  /** Lower-case hex SHA-256. */
-  public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 }

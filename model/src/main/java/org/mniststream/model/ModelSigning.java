@@ -98,7 +98,7 @@ public final class ModelSigning {
 
   /** First 16 hex characters of the SHA-256 of the encoded public key. */
   public static String keyId(PublicKey key) {
-    return ModelParameters.sha256Hex(key.getEncoded()).substring(0, 16);
+    return Sha256.hex(key.getEncoded()).substring(0, 16);
   }
 
   public static void writePrivateKey(PrivateKey key, Path file) throws IOException {

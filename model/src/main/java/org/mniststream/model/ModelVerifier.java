@@ -26,7 +26,7 @@ public final class ModelVerifier {
 
   public LoadedModel verifyAndLoad(ModelVersion v) throws ModelRejectedException {
     byte[] parameters = LoadedModel.bytes(v.getParameters());
-    String actual = ModelParameters.sha256Hex(parameters);
+    String actual = Sha256.hex(parameters);
     if (!actual.equalsIgnoreCase(v.getParametersSha256())) {
       throw new ModelRejectedException(
           Reason.SHA256_MISMATCH,

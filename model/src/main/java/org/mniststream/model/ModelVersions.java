@@ -89,7 +89,7 @@ public final class ModelVersions {
         .setArchitecture(architecture.id())
         .setInputContract(contract)
         .setParameters(ByteBuffer.wrap(parameters))
-        .setParametersSha256(ModelParameters.sha256Hex(parameters))
+        .setParametersSha256(Sha256.hex(parameters))
         .setMetrics(metrics)
         .setTrainingConfig(Map.copyOf(trainingConfig))
         .setDatasetFingerprint(datasetFingerprint)

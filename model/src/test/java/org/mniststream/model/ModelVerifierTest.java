@@ -34,7 +34,7 @@ class ModelVerifierTest {
     ModelVersion v =
         ModelVersion.newBuilder(GOOD)
             .setParameters(ByteBuffer.wrap(corrupt))
-            .setParametersSha256(ModelParameters.sha256Hex(corrupt))
+            .setParametersSha256(Sha256.hex(corrupt))
             .build();
     assertRefused(open, v, Reason.CORRUPT_PARAMETERS);
   }

@@ -16,6 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mniststream.model.ModelSigning;
 import org.mniststream.schemas.EvaluationMetrics;
 import org.mniststream.schemas.ModelVersion;
+import org.mniststream.trainer.commands.ExitCodes;
+import org.mniststream.trainer.publishing.SavedModel;
+import org.mniststream.trainer.training.SubsetModels;
 
 class TrainerCliTest {
   @TempDir Path tmp;
@@ -41,7 +44,7 @@ class TrainerCliTest {
   }
 
   private static String subset() {
-    return TestModels.subsetDir().toString();
+    return SubsetModels.subsetDir().toString();
   }
 
   @Test
@@ -147,7 +150,7 @@ class TrainerCliTest {
 
   @Test
   void shouldEvaluateAndFineTuneASavedModel() throws Exception {
-    Path parentDir = TestModels.subsetMlpDir();
+    Path parentDir = SubsetModels.subsetMlpDir();
     ModelVersion parent = SavedModel.load(parentDir);
 
     assertThat(run("evaluate", "--model-dir", parentDir.toString(), "--data-dir", subset()))

@@ -1,7 +1,5 @@
 package org.mniststream.app.topology;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -13,6 +11,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.mniststream.app.config.AppSettings;
 import org.mniststream.app.models.ModelRegistry;
 import org.mniststream.app.ops.AppMetrics;
+import org.mniststream.model.Sha256;
 
 /**
  * The classifier topology. Topics (keys and values as on the wire):
@@ -96,9 +95,7 @@ public final class ClassifierTopology {
         topics.models().valueSerde().deserializer(),
         topics.models().name(),
         "models-processor",
-        () ->
-            new ControlTopicProcessor(
-                MODELS_STORE, ClassifierTopology::sha256, registry::onModelRecord));
+        () -> new ControlTopicProcessor(MODELS_STORE, Sha256::digest, registry::onModelRecord));
     topology.addGlobalStore(
         globalStore(ROLLOUTS_STORE),
         "rollouts-source",
@@ -131,13 +128,5 @@ public final class ClassifierTopology {
             Stores.inMemoryKeyValueStore(name), Serdes.ByteArray(), Serdes.ByteArray())
         .withLoggingDisabled()
         .withCachingDisabled();
-  }
-
-  private static byte[] sha256(byte[] value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 }

@@ -115,8 +115,8 @@ public final class IdxReader {
     }
 
     static IdxFile open(Path path, int expectedMagic, String kind) throws IOException {
-      // openMaybeGzip already buffers, both for plain and for gzip input.
-      DataInputStream in = new DataInputStream(Streams.openMaybeGzip(path));
+      // MaybeGzip.open already buffers, both for plain and for gzip input.
+      DataInputStream in = new DataInputStream(MaybeGzip.open(path));
       try {
         int[] dims = readHeader(in, path, expectedMagic, kind);
         return new IdxFile(path, kind, in, dims);

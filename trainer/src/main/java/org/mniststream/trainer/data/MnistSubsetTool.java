@@ -63,7 +63,7 @@ public final class MnistSubsetTool {
       if (path == null) {
         throw new IOException(sourceDir + ": missing " + name + "[.gz]");
       }
-      String actual = Sha256.hexUncompressed(path);
+      String actual = MaybeGzip.sha256Uncompressed(path);
       if (!actual.equalsIgnoreCase(sourceSha256.get(name))) {
         throw new IOException(
             path + ": " + MnistFiles.mismatch(name, sourceSha256.get(name), actual));
@@ -83,7 +83,7 @@ public final class MnistSubsetTool {
 
     Map<String, String> sums = new LinkedHashMap<>();
     for (String name : MnistFiles.NAMES) {
-      sums.put(name, Sha256.hexUncompressed(outputDir.resolve(name + ".gz")));
+      sums.put(name, MaybeGzip.sha256Uncompressed(outputDir.resolve(name + ".gz")));
     }
     Files.writeString(
         outputDir.resolve("README.md"), readme(train, test, sums), StandardCharsets.UTF_8);
@@ -124,9 +124,9 @@ public final class MnistSubsetTool {
         .append(" images of each set, wrote them with `IdxWriter` and read them back with")
         .append(" `IdxReader`. To regenerate:\n\n")
         .append("  ```sh\n")
-        .append("  javac -d /tmp/mnist-data trainer/src/main/java/org/mniststream/trainer/data/")
-        .append("*.java\n")
-        .append("  java -cp /tmp/mnist-data org.mniststream.trainer.data.MnistSubsetTool \\\n")
+        .append("  mvn -B -pl trainer -am package -DskipTests\n")
+        .append("  java -cp 'trainer/target/trainer-0.1.0.jar:trainer/target/lib/*' \\\n")
+        .append("      org.mniststream.trainer.data.MnistSubsetTool \\\n")
         .append("      <dir with the four MNIST files> trainer/src/test/resources/mnist-subset\n")
         .append("  ```\n\n")
         .append("## SHA-256 of each file uncompressed\n\n")

@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.commons.io.input.CloseShieldInputStream;
+import org.mniststream.model.Sha256;
 
 /**
  * A staging directory that accepts MNIST files one by one, uncompresses them, and checks each
@@ -45,7 +47,7 @@ final class Staging {
     }
     MessageDigest digest = Sha256.newDigest();
     Path target = dir.resolve(name);
-    try (InputStream in = Streams.maybeGunzip(Streams.nonClosing(content))) {
+    try (InputStream in = MaybeGzip.decompress(CloseShieldInputStream.wrap(content))) {
       Files.copy(new DigestInputStream(in, digest), target, StandardCopyOption.REPLACE_EXISTING);
     }
     String actual = HexFormat.of().formatHex(digest.digest());

@@ -26,7 +26,7 @@ class CommittedSubsetTest {
     for (String name : MnistFiles.NAMES) {
       Path file = dir.resolve(name + ".gz");
       assertThat(Files.readAllBytes(file)).startsWith((byte) 0x1f, (byte) 0x8b);
-      assertThat(Sha256.hexUncompressed(file)).isEqualTo(MnistSubset.SHA256.get(name));
+      assertThat(MaybeGzip.sha256Uncompressed(file)).isEqualTo(MnistSubset.SHA256.get(name));
       assertThat(readme).contains(MnistSubset.SHA256.get(name));
     }
     assertThat(readme).contains("Yann LeCun", "Corinna Cortes", "Burges", "CC BY-SA 3.0");

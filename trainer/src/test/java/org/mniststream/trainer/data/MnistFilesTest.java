@@ -20,12 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.mniststream.model.Sha256;
 
 /**
  * Acquisition order and integrity, against the committed subset and its own checksum table. The
@@ -341,7 +343,7 @@ class MnistFilesTest {
       assertThat(paths.source()).startsWith("explicit directory " + subsetDir + ", kept in ");
       assertThat(paths.loadTrain().count()).isEqualTo(MnistSubset.TRAIN_COUNT);
     } finally {
-      Streams.deleteTree(paths.trainImages().getParent());
+      PathUtils.deleteDirectory(paths.trainImages().getParent());
     }
   }
 
@@ -409,7 +411,7 @@ class MnistFilesTest {
   }
 
   private static byte[] uncompressed(Path file) throws IOException {
-    try (InputStream in = Streams.openMaybeGzip(file)) {
+    try (InputStream in = MaybeGzip.open(file)) {
       return in.readAllBytes();
     }
   }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The genuine MNIST subset committed under {@code src/test/resources/mnist-subset/} (first 3000
@@ -64,7 +65,9 @@ public final class MnistSubset {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      Streams.deleteTree(dir);
+      if (dir != null) {
+        FileUtils.deleteQuietly(dir.toFile());
+      }
     }
   }
 }

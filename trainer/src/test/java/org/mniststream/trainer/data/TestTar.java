@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
-/** Builds small tar archives byte by byte, so TarGz is tested against a known layout. */
+/** Builds small tar archives byte by byte, so TarArchives is tested against a known layout. */
 final class TestTar {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
