@@ -1,13 +1,10 @@
 package org.mniststream.app.models;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -17,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.mniststream.app.models.ModelRegistry.ModelRecordSource;
+import org.mniststream.model.Sha256;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelVersion;
@@ -95,7 +93,7 @@ final class VersionCatalogue {
     if (known == null) {
       return Change.NEW;
     }
-    return known.equals(sha256(record)) ? Change.SAME : Change.REPLACEMENT;
+    return known.equals(Sha256.hex(record)) ? Change.SAME : Change.REPLACEMENT;
   }
 
   /** {@code version} verified: it may serve. {@code record} is its value on the models topic. */
@@ -104,7 +102,7 @@ final class VersionCatalogue {
     valid.put(n, version);
     refused.remove(n);
     released.remove(n);
-    recordSha256.put(n, sha256(record));
+    recordSha256.put(n, Sha256.hex(record));
   }
 
   /**
@@ -118,7 +116,7 @@ final class VersionCatalogue {
     released.remove(version);
     refused.put(version, reason);
     if (record != null) {
-      recordSha256.put(version, sha256(record));
+      recordSha256.put(version, Sha256.hex(record));
     }
     return wasValid;
   }
@@ -203,20 +201,12 @@ final class VersionCatalogue {
     } catch (Exception e) {
       throw new IllegalStateException("cannot read " + key + " back: " + e, e);
     }
-    if (!recordSha256.get(version).equals(sha256(record))) {
+    if (!recordSha256.get(version).equals(Sha256.hex(record))) {
       throw new IllegalStateException(key + " on the topic is no longer the record verified");
     }
     ModelVersion read = serde.decode(record);
     valid.put(version, read);
     released.remove(version);
     return read;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

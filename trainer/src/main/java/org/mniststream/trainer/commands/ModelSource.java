@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.trainer.publishing.ModelPublishException;
-import org.mniststream.trainer.publishing.ModelTopicReader;
 import org.mniststream.trainer.publishing.SavedModel;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -30,8 +29,9 @@ final class ModelSource {
     if (dir != null) {
       return SavedModel.load(dir);
     }
-    return new ModelTopicReader(kafka.topic())
-        .read(modelName, version)
+    return kafka
+        .topic()
+        .published(modelName, version)
         .orElseThrow(
             () ->
                 new ModelPublishException(

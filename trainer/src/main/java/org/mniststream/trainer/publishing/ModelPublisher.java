@@ -2,20 +2,17 @@ package org.mniststream.trainer.publishing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -101,7 +98,8 @@ public final class ModelPublisher {
   public ModelVersion publish(ModelVersion model, KeyPair signingKeys)
       throws ModelPublishException {
     String modelName = model.getModelName();
-    try (Admin admin = topic.newAdmin()) {
+    Admin admin = topic.newAdmin();
+    try {
       int limit = topic.ensureExists(admin);
       KafkaException lastFencing = null;
       for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -131,6 +129,8 @@ public final class ModelPublisher {
           lastFencing);
     } catch (KafkaException e) {
       throw new ModelPublishException("publishing to " + topic.name() + " failed: " + e, e);
+    } finally {
+      ModelsTopic.close(admin);
     }
   }
 
@@ -185,23 +185,12 @@ public final class ModelPublisher {
     return published;
   }
 
-  /** The largest version of {@code modelName} committed to the topic, 0 when there is none. */
+  /**
+   * The largest version of {@code modelName} ever committed to the topic (a withdrawn one too: a
+   * version number is never reused), 0 when there is none.
+   */
   private long maxVersion(Admin admin, String modelName) throws ModelPublishException {
-    Map<TopicPartition, Long> ends = topic.highWatermarks(admin);
-    String prefix = modelName + "/";
-    AtomicLong max = new AtomicLong();
-    topic.readCommitted(
-        ends,
-        (key, value) -> {
-          if (key != null && key.startsWith(prefix)) {
-            try {
-              max.accumulateAndGet(Long.parseLong(key.substring(prefix.length())), Math::max);
-            } catch (NumberFormatException e) {
-              LOG.warn("ignoring record with malformed key '{}' on {}", key, topic.name());
-            }
-          }
-        });
-    return max.get();
+    return topic.contents(admin).highestVersionEverUsed(modelName);
   }
 
   private void checkSize(String key, byte[] value, int limit) throws ModelTooLargeException {

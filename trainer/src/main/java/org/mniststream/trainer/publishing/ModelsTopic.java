@@ -1,46 +1,38 @@
 package org.mniststream.trainer.publishing;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.topics.ModelsTopicContents;
+import org.mniststream.topics.TopicReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The models topic as the trainer sees it: its name, the Kafka client properties to reach it, and
- * the operations the publisher and the readers share (create it if missing, read its committed
- * records to the end).
+ * the operations the publisher and the readers share (create it if missing, read what it holds by
+ * the models topic's one rule, {@link ModelsTopicContents}).
  *
  * @param clientProperties every Kafka client property given (bootstrap.servers, security, ...);
  *     passed to the admin, producer and consumer clients alike
@@ -83,8 +75,14 @@ public record ModelsTopic(
     return copy(clientProperties);
   }
 
+  /** An admin client whose calls give up within {@link #timeout}; close it with {@link #close}. */
   Admin newAdmin() {
-    return Admin.create(clientProperties());
+    Properties props = clientProperties();
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(millis));
+    props.putIfAbsent(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(millis, 30_000)));
+    return Admin.create(props);
   }
 
   /**
@@ -121,7 +119,14 @@ public record ModelsTopic(
           "cannot create or describe topic " + name + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new ModelPublishException(
-          "Kafka did not answer within " + timeout + " while creating topic " + name, e);
+          "cannot reach Kafka at "
+              + clientProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+              + " within "
+              + timeout.toSeconds()
+              + " s (to create or describe topic "
+              + name
+              + "): check --bootstrap-servers, the cluster and the client's security settings",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelPublishException("interrupted", e);
@@ -142,38 +147,34 @@ public record ModelsTopic(
   }
 
   /**
-   * The end of each partition INCLUDING records of transactions still open (the high watermark),
-   * for reading up to after they are resolved.
+   * What the topic holds by the models topic's one rule ({@link ModelsTopicContents}): every
+   * COMMITTED record up to the high watermarks of the moment, so records of transactions still open
+   * are waited for (read_committed: aborted ones are never seen). The publisher reads it after
+   * fencing the other trainers, so nothing it has not seen can commit meanwhile.
    */
-  Map<TopicPartition, Long> highWatermarks(Admin admin) throws ModelPublishException {
-    try {
-      TopicDescription description =
-          admin
-              .describeTopics(List.of(name))
-              .allTopicNames()
-              .get(millis(), TimeUnit.MILLISECONDS)
-              .get(name);
-      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      description
-          .partitions()
-          .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets =
-          admin
-              .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
-              .all()
-              .get(millis(), TimeUnit.MILLISECONDS);
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      offsets.forEach((tp, info) -> ends.put(tp, info.offset()));
-      return ends;
+  ModelsTopicContents contents(Admin admin) throws ModelPublishException {
+    ModelsTopicContents contents = new ModelsTopicContents();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            TopicReader.consumerConfig(clientProperties(), "mnist-trainer-reader"))) {
+      Map<TopicPartition, Long> ends = TopicReader.highWatermarks(admin, name, timeout);
+      consumer.assign(ends.keySet());
+      consumer.seekToBeginning(ends.keySet());
+      TopicReader.readTo(consumer, ends, timeout, contents::apply);
+      return contents;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new ModelPublishException("topic " + name + " does not exist", e.getCause());
       }
-      throw new ModelPublishException(
-          "cannot read the end offsets of " + name + ": " + e.getCause(), e.getCause());
+      throw new ModelPublishException("cannot read " + name + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new ModelPublishException(
-          "Kafka did not answer within " + timeout + " for the offsets of " + name, e);
+          "could not read "
+              + name
+              + " to its end within "
+              + timeout
+              + ": is Kafka reachable, or a transaction still open on the topic?",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelPublishException("interrupted", e);
@@ -181,51 +182,38 @@ public record ModelsTopic(
   }
 
   /**
-   * Reads every COMMITTED record of the topic up to {@code ends} (read_committed: aborted and
-   * still-open transactions are never seen; records past an open transaction wait until it is
-   * resolved) and hands each to {@code visitor}.
+   * The given version of {@code modelName}, or its latest when {@code version} is empty; empty when
+   * the topic has no such version.
+   *
+   * @throws ModelPublishException when the wanted version's record cannot be decoded, or Kafka
+   *     cannot be read
    */
-  void readCommitted(Map<TopicPartition, Long> ends, BiConsumer<String, byte[]> visitor)
+  public Optional<ModelVersion> published(String modelName, OptionalLong version)
       throws ModelPublishException {
-    Properties props = clientProperties();
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "mnist-trainer-reader-" + UUID.randomUUID());
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      Collection<TopicPartition> partitions = ends.keySet();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Instant deadline = Instant.now().plus(timeout);
-      while (!reached(consumer, ends)) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new ModelPublishException(
-              "could not read "
-                  + name
-                  + " to its end "
-                  + ends
-                  + " within "
-                  + timeout
-                  + ": is a transaction still open on the topic?");
-        }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-            visitor.accept(record.key(), record.value());
-          }
-        }
+    Admin admin = newAdmin();
+    try {
+      ModelsTopicContents contents = contents(admin);
+      if (version.isEmpty()) {
+        return contents.latest(modelName);
       }
+      String key = TopicNames.modelKey(modelName, version.getAsLong());
+      Optional<ModelVersion> found =
+          Optional.ofNullable(contents.versions(modelName).get(version.getAsLong()));
+      if (found.isEmpty() && contents.latestValue(key).isPresent()) {
+        throw new ModelPublishException(
+            key + " on " + name + " is not a valid model version: " + contents.undecodable());
+      }
+      return found;
+    } catch (KafkaException e) {
+      throw new ModelPublishException("reading " + name + " failed: " + e, e);
+    } finally {
+      close(admin);
     }
   }
 
-  private static boolean reached(
-      KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
-    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return false;
-      }
-    }
-    return true;
+  /** Closes without waiting for calls that already timed out (they would hold it up to again). */
+  static void close(Admin admin) {
+    admin.close(Duration.ZERO);
   }
 
   long millis() {

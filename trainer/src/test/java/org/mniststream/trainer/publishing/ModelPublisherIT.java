@@ -68,10 +68,9 @@ class ModelPublisherIT {
     ModelVersion second = publisher.publish(model, null);
 
     assertThat(List.of(first.getVersion(), second.getVersion())).containsExactly(1L, 2L);
-    ModelTopicReader reader = new ModelTopicReader(topic);
-    assertThat(reader.read(name, OptionalLong.of(1))).contains(first);
-    assertThat(reader.read(name, OptionalLong.empty())).contains(second);
-    assertThat(reader.read(name, OptionalLong.of(3))).isEmpty();
+    assertThat(topic.published(name, OptionalLong.of(1))).contains(first);
+    assertThat(topic.published(name, OptionalLong.empty())).contains(second);
+    assertThat(topic.published(name, OptionalLong.of(3))).isEmpty();
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
       Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
@@ -111,7 +110,7 @@ class ModelPublisherIT {
       assertThat(versions)
           .containsExactlyInAnyOrderElementsOf(
               LongStream.rangeClosed(2, 1 + publishers * each).boxed().toList());
-      assertThat(new ModelTopicReader(topic).read(name, OptionalLong.empty()))
+      assertThat(topic.published(name, OptionalLong.empty()))
           .get()
           .extracting(ModelVersion::getVersion)
           .isEqualTo((long) 1 + publishers * each);
@@ -134,7 +133,7 @@ class ModelPublisherIT {
         .hasMessageContaining("max.message.bytes")
         .satisfies(
             e -> assertThat(((ModelTooLargeException) e).recordBytes()).isGreaterThan(900_000));
-    assertThat(new ModelTopicReader(topic).read(name, OptionalLong.empty())).isEmpty();
+    assertThat(topic.published(name, OptionalLong.empty())).isEmpty();
   }
 
   @Test
@@ -162,8 +161,7 @@ class ModelPublisherIT {
 
     assertThat(publish.code()).as(publish.err()).isEqualTo(ExitCodes.OK);
     assertThat(publish.out()).contains("Published " + name + "/0000000001");
-    ModelVersion published =
-        new ModelTopicReader(topic).read(name, OptionalLong.of(1)).orElseThrow();
+    ModelVersion published = topic.published(name, OptionalLong.of(1)).orElseThrow();
     assertThat(published.getParametersSha256()).isEqualTo(local.getParametersSha256());
     assertThat(ModelSigning.verifiedBy(published, List.of(keys.getPublic()))).isPresent();
 
@@ -205,7 +203,7 @@ class ModelPublisherIT {
                 kafkaArgs));
 
     assertThat(fineTune.code()).as(fineTune.err()).isEqualTo(ExitCodes.OK);
-    ModelVersion child = new ModelTopicReader(topic).read(name, OptionalLong.of(2)).orElseThrow();
+    ModelVersion child = topic.published(name, OptionalLong.of(2)).orElseThrow();
     assertThat(child.getParentVersion()).isEqualTo(1L);
     assertThat(child.getArchitecture()).isEqualTo(local.getArchitecture());
   }
