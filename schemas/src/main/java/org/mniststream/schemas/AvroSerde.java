@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -110,13 +111,13 @@ public final class AvroSerde<T extends SpecificRecord>
     // stateless: nothing to release
   }
 
-  static Schema baselineSchema(String version, String typeName) {
+  static Optional<Schema> baselineSchema(String version, String typeName) {
     String resource = "baseline/" + version + "/" + typeName + ".avsc";
     try (InputStream in = AvroSerde.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("missing baseline schema resource " + resource);
+        return Optional.empty();
       }
-      return new Schema.Parser().parse(in);
+      return Optional.of(new Schema.Parser().parse(in));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read baseline schema " + resource, e);
     }

@@ -9,8 +9,11 @@ import org.apache.avro.specific.SpecificRecord;
  * type (see {@link #RELEASED_BASELINES}) so it can read data written by older producers.
  */
 public final class ContractSerdes {
-  /** Released schema baselines, oldest first; each lives under resources {@code baseline/<v>/}. */
-  public static final List<String> RELEASED_BASELINES = List.of("v1");
+  /**
+   * Released schema baselines, oldest first; each lives under resources {@code baseline/<v>/} and
+   * holds the types first released (or changed) in it: v1 the first five, v2 InstanceHeartbeat.
+   */
+  public static final List<String> RELEASED_BASELINES = List.of("v1", "v2");
 
   private ContractSerdes() {}
 
@@ -34,14 +37,27 @@ public final class ContractSerdes {
     return create(DeadLetter.class, DeadLetter.getClassSchema());
   }
 
+  public static AvroSerde<InstanceHeartbeat> instanceHeartbeat() {
+    return create(InstanceHeartbeat.class, InstanceHeartbeat.getClassSchema());
+  }
+
   /** The released baseline schema of a contract type, e.g. {@code baseline("v1", "ImageEvent")}. */
   public static Schema baseline(String version, String typeName) {
-    return AvroSerde.baselineSchema(version, typeName);
+    return AvroSerde.baselineSchema(version, typeName)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no baseline schema " + version + "/" + typeName + ".avsc"));
+  }
+
+  /** Every released baseline of a contract type, oldest first (those it was released in). */
+  public static List<Schema> baselines(String typeName) {
+    return RELEASED_BASELINES.stream()
+        .flatMap(v -> AvroSerde.baselineSchema(v, typeName).stream())
+        .toList();
   }
 
   private static <T extends SpecificRecord> AvroSerde<T> create(Class<T> type, Schema current) {
-    List<Schema> older =
-        RELEASED_BASELINES.stream().map(v -> baseline(v, type.getSimpleName())).toList();
-    return new AvroSerde<>(type, current, older);
+    return new AvroSerde<>(type, current, baselines(type.getSimpleName()));
   }
 }

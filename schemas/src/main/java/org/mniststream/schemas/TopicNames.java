@@ -16,7 +16,8 @@ public record TopicNames(
     String shadowPredictions,
     String models,
     String rollouts,
-    String deadLetters) {
+    String deadLetters,
+    String instances) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -25,7 +26,8 @@ public record TopicNames(
           "mnist.predictions.shadow",
           "mnist.models",
           "mnist.model-rollouts",
-          "mnist.dead-letters");
+          "mnist.dead-letters",
+          "mnist.instances");
 
   public static final String IMAGES = "topics.images";
   public static final String PREDICTIONS = "topics.predictions";
@@ -33,10 +35,11 @@ public record TopicNames(
   public static final String MODELS = "topics.models";
   public static final String ROLLOUTS = "topics.rollouts";
   public static final String DEAD_LETTERS = "topics.dead-letters";
+  public static final String INSTANCES = "topics.instances";
 
   /** Every configuration key that names a topic. */
   public static final List<String> KEYS =
-      List.of(IMAGES, PREDICTIONS, SHADOW_PREDICTIONS, MODELS, ROLLOUTS, DEAD_LETTERS);
+      List.of(IMAGES, PREDICTIONS, SHADOW_PREDICTIONS, MODELS, ROLLOUTS, DEAD_LETTERS, INSTANCES);
 
   /** Reads the {@link #KEYS} properties, falling back to {@link #DEFAULTS}. */
   public static TopicNames from(Properties props) {
@@ -46,7 +49,23 @@ public record TopicNames(
         props.getProperty(SHADOW_PREDICTIONS, DEFAULTS.shadowPredictions),
         props.getProperty(MODELS, DEFAULTS.models),
         props.getProperty(ROLLOUTS, DEFAULTS.rollouts),
-        props.getProperty(DEAD_LETTERS, DEFAULTS.deadLetters));
+        props.getProperty(DEAD_LETTERS, DEFAULTS.deadLetters),
+        props.getProperty(INSTANCES, DEFAULTS.instances));
+  }
+
+  /**
+   * The default names, each with {@code prefix} in front: one set of topics per test run or per
+   * environment sharing a cluster.
+   */
+  public static TopicNames withPrefix(String prefix) {
+    return new TopicNames(
+        prefix + DEFAULTS.images,
+        prefix + DEFAULTS.predictions,
+        prefix + DEFAULTS.shadowPredictions,
+        prefix + DEFAULTS.models,
+        prefix + DEFAULTS.rollouts,
+        prefix + DEFAULTS.deadLetters,
+        prefix + DEFAULTS.instances);
   }
 
   /** These names as configuration properties, the inverse of {@link #from}. */
@@ -57,7 +76,8 @@ public record TopicNames(
         SHADOW_PREDICTIONS, shadowPredictions,
         MODELS, models,
         ROLLOUTS, rollouts,
-        DEAD_LETTERS, deadLetters);
+        DEAD_LETTERS, deadLetters,
+        INSTANCES, instances);
   }
 
   /** The record key of a model version on the models topic: sortable, unique per version. */

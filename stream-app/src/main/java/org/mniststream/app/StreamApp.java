@@ -152,6 +152,7 @@ public final class StreamApp implements AutoCloseable {
     StartupTopicCheck.run(config, topicNames, settings);
     try {
       bootstrap.run(settings.modelWaitTimeout());
+      registry.markLive();
     } catch (TimeoutException e) {
       throw new StartupException(
           e.getMessage() + " (" + AppSettings.STARTUP_MODEL_TIMEOUT_MS + ")", e);

@@ -26,14 +26,7 @@ import org.mniststream.schemas.TopicNames;
 class TopicProvisioningIT {
   private final KafkaFixture kafka = KafkaFixture.shared();
   private final String run = "prov-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-  private final TopicNames names =
-      new TopicNames(
-          run + "images",
-          run + "predictions",
-          run + "predictions.shadow",
-          run + "models",
-          run + "rollouts",
-          run + "dead-letters");
+  private final TopicNames names = TopicNames.withPrefix(run);
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -52,7 +45,8 @@ class TopicProvisioningIT {
                       names.shadowPredictions(),
                       names.deadLetters(),
                       names.models(),
-                      names.rollouts())
+                      names.rollouts(),
+                      names.instances())
                   + " on "
                   + kafka.bootstrapServers()
                   + ": create them with `mnist-stream topics --create --set bootstrap.servers="
@@ -65,13 +59,13 @@ class TopicProvisioningIT {
   @Test
   void shouldCheckCreateAndCheckAgainWithTheTopicsCommand() {
     assertThat(cli("topics")).isEqualTo(StreamAppCli.TOPICS_NOT_AS_LAID_OUT);
-    assertThat(out.toString().lines().filter(l -> l.startsWith("MISSING"))).hasSize(6);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("MISSING"))).hasSize(7);
 
     assertThat(cli("topics", "--create", "--partitions", "2")).isEqualTo(StreamAppCli.OK);
-    assertThat(out.toString().lines().filter(l -> l.startsWith("CREATED"))).hasSize(6);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("CREATED"))).hasSize(7);
 
     assertThat(cli("topics", "--partitions", "2")).isEqualTo(StreamAppCli.OK);
-    assertThat(out.toString().lines().filter(l -> l.startsWith("OK"))).hasSize(6);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("OK"))).hasSize(7);
     assertThat(out.toString()).contains("Every topic is as laid out");
 
     // the default layout has 4 image partitions: what was created with 2 is reported as drift

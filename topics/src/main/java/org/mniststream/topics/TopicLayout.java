@@ -29,6 +29,7 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
 
   static final Duration PREDICTIONS_RETENTION = Duration.ofDays(7);
   static final Duration DEAD_LETTERS_RETENTION = Duration.ofDays(14);
+  static final Duration INSTANCES_TOMBSTONE_RETENTION = Duration.ofDays(1);
 
   /** The replication factor for a cluster of {@code brokers} nodes: min(3, brokers). */
   public static short replicationFactorFor(int brokers) {
@@ -67,7 +68,19 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
             names.rollouts(),
             1,
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
-            "ModelRollout (operators)"));
+            "ModelRollout (operators)"),
+        spec(
+            names.instances(),
+            1,
+            Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                // a dead instance's last heartbeat goes when a live one compacts it away;
+                // tombstones
+                // of stopped ones need not outlive a day
+                TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                Long.toString(INSTANCES_TOMBSTONE_RETENTION.toMillis())),
+            "InstanceHeartbeat (each stream-app instance)"));
   }
 
   /** The topic named {@code name}, if it is one of the product's. */

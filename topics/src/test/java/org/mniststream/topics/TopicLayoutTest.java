@@ -37,7 +37,8 @@ class TopicLayoutTest {
             org.assertj.core.groups.Tuple.tuple("mnist.predictions.shadow", 4),
             org.assertj.core.groups.Tuple.tuple("mnist.dead-letters", 1),
             org.assertj.core.groups.Tuple.tuple("mnist.models", 1),
-            org.assertj.core.groups.Tuple.tuple("mnist.model-rollouts", 1));
+            org.assertj.core.groups.Tuple.tuple("mnist.model-rollouts", 1),
+            org.assertj.core.groups.Tuple.tuple("mnist.instances", 1));
     assertThat(layout.topic("mnist.models").orElseThrow().configs())
         .containsEntry("cleanup.policy", "compact")
         .containsEntry("max.message.bytes", "4194304");
@@ -48,6 +49,8 @@ class TopicLayoutTest {
         .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
     assertThat(layout.topic("mnist.dead-letters").orElseThrow().configs())
         .containsEntry("retention.ms", Long.toString(14L * 24 * 3600 * 1000));
+    assertThat(layout.topic("mnist.instances").orElseThrow().configs())
+        .containsEntry("cleanup.policy", "compact");
     assertThat(layout.topic("mnist.image-events").orElseThrow().configs())
         .doesNotContainKey("retention.ms");
   }

@@ -33,14 +33,7 @@ class TopicProvisionerIT {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     admin = Admin.create(props);
     String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    TopicNames names =
-        new TopicNames(
-            prefix + "images",
-            prefix + "predictions",
-            prefix + "shadow",
-            prefix + "models",
-            prefix + "rollouts",
-            prefix + "dead-letters");
+    TopicNames names = TopicNames.withPrefix(prefix);
     layout = new TopicLayout(names, 2, (short) 1);
     provisioner = TopicProvisioner.connect(props, TIMEOUT);
   }

@@ -108,9 +108,9 @@ public final class ModelBootstrap {
 
   private void feed(ConsumerRecord<byte[], byte[]> record) {
     if (record.topic().equals(modelsTopic)) {
-      registry.onModelRecord(record.key(), record.value());
+      registry.onModelRecord(record.key(), record.value(), record.timestamp());
     } else {
-      registry.onRolloutRecord(record.key(), record.value());
+      registry.onRolloutRecord(record.key(), record.value(), record.timestamp());
     }
   }
 

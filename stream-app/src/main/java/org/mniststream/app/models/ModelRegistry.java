@@ -75,6 +75,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final int HISTORY_LIMIT = 50;
+  private static final long UNKNOWN_TIME = -1;
   private static final int ACQUIRE_ATTEMPTS = 1000;
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -89,6 +90,9 @@ public final class ModelRegistry implements AutoCloseable {
   private final AtomicReference<Routing> routing;
   private final AtomicReference<RegistryStatus> status;
   private volatile boolean closed;
+  private volatile boolean live;
+  // Confined to the loader thread: the Kafka timestamp of the record being applied.
+  private long recordAt = UNKNOWN_TIME;
 
   // Confined to the loader thread.
   private final VersionCatalogue catalogue;
@@ -184,12 +188,33 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** A record of the models topic (key {@code name/0000000042}); a null value withdraws it. */
   public void onModelRecord(byte[] key, byte[] value) {
-    submit(() -> applyModel(key, value));
+    onModelRecord(key, value, UNKNOWN_TIME);
+  }
+
+  /**
+   * A record of the models topic with its Kafka timestamp (milliseconds since the epoch): a swap it
+   * causes once the app is {@link #markLive live} is measured as the rollout's convergence.
+   */
+  public void onModelRecord(byte[] key, byte[] value, long recordTimestamp) {
+    submit(() -> applyModel(key, value), recordTimestamp);
   }
 
   /** A record of the rollouts topic (key = model name); a null value clears the rollout. */
   public void onRolloutRecord(byte[] key, byte[] value) {
-    submit(() -> applyRollout(key, value));
+    onRolloutRecord(key, value, UNKNOWN_TIME);
+  }
+
+  /** A record of the rollouts topic with its Kafka timestamp; see {@link #onModelRecord}. */
+  public void onRolloutRecord(byte[] key, byte[] value, long recordTimestamp) {
+    submit(() -> applyRollout(key, value), recordTimestamp);
+  }
+
+  /**
+   * From now on, a swap caused by a record is measured from the record's timestamp (before, the
+   * start-up bootstrap replays old records, whose age says nothing about convergence).
+   */
+  public void markLive() {
+    live = true;
   }
 
   /** Completes when every record submitted before this call has been applied. */
@@ -291,7 +316,7 @@ public final class ModelRegistry implements AutoCloseable {
     replaced.clear();
   }
 
-  private void submit(Runnable task) {
+  private void submit(Runnable task, long recordTimestamp) {
     if (closed) {
       return;
     }
@@ -301,6 +326,7 @@ public final class ModelRegistry implements AutoCloseable {
             if (closed) {
               return;
             }
+            recordAt = recordTimestamp;
             try {
               task.run();
             } catch (ClosedWhileLoading e) {
@@ -308,6 +334,8 @@ public final class ModelRegistry implements AutoCloseable {
               return;
             } catch (RuntimeException e) {
               LOG.error("Model registry failed to apply a record; routes unchanged", e);
+            } finally {
+              recordAt = UNKNOWN_TIME;
             }
             publishStatus();
           });
@@ -532,6 +560,10 @@ public final class ModelRegistry implements AutoCloseable {
     if (changed) {
       lastSwapAt = now;
       metrics.modelSwap();
+      Instant published = recordAt == UNKNOWN_TIME ? null : Instant.ofEpochMilli(recordAt);
+      if (live && published != null) {
+        metrics.rolloutConvergence(Duration.between(published, now));
+      }
       Long activeBefore = before.active() == null ? null : before.active().version();
       history.addLast(
           new RegistryStatus.Swap(
@@ -541,7 +573,8 @@ public final class ModelRegistry implements AutoCloseable {
               plan.canary(),
               plan.canaryPercent(),
               plan.shadow(),
-              cause));
+              cause,
+              live ? published : null));
       while (history.size() > HISTORY_LIMIT) {
         history.removeFirst();
       }

@@ -111,6 +111,10 @@ public record RegistryStatus(
   public record Refusal(String key, Long version, String reason, String message, Instant at) {}
 
   /** One change of the routes; versions are null where a route was off. */
+  /**
+   * @param recordAt the Kafka timestamp of the models or rollouts record that caused the swap; null
+   *     when unknown or when the swap happened while the instance was starting
+   */
   public record Swap(
       Instant at,
       Long activeBefore,
@@ -118,5 +122,6 @@ public record RegistryStatus(
       Long canaryAfter,
       int canaryPercentAfter,
       Long shadowAfter,
-      String cause) {}
+      String cause,
+      Instant recordAt) {}
 }

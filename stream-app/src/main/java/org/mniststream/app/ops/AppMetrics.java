@@ -41,6 +41,7 @@ public final class AppMetrics {
   private final DistributionSummary batchSize;
   private final Timer inferenceLatency;
   private final Timer eventLatency;
+  private final Timer rolloutConvergence;
   private final Counter swaps;
 
   public AppMetrics(MeterRegistry registry) {
@@ -64,6 +65,14 @@ public final class AppMetrics {
     this.eventLatency =
         Timer.builder("mnist.event.latency")
             .description("From receiving an event to its prediction, batch wait included")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry);
+    this.rolloutConvergence =
+        Timer.builder("mnist.rollout.convergence")
+            .description(
+                "From a models/rollouts record's timestamp until this instance serves its routes")
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(60))
@@ -114,6 +123,14 @@ public final class AppMetrics {
 
   public void modelSwap() {
     swaps.increment();
+  }
+
+  /**
+   * From a models or rollouts record's Kafka timestamp until this instance serves the routes it
+   * made: the rollout's convergence on this instance (across machines, clock skew included).
+   */
+  public void rolloutConvergence(Duration sincePublished) {
+    rolloutConvergence.record(sincePublished.isNegative() ? Duration.ZERO : sincePublished);
   }
 
   public void modelRefused(String reason) {

@@ -79,7 +79,8 @@ public record ModelStatusDocument(
       Long canary,
       int canaryPercent,
       Long shadow,
-      String cause) {
+      String cause,
+      Instant recordAt) {
 
     static Swap of(RegistryStatus.Swap w) {
       return new Swap(
@@ -89,7 +90,8 @@ public record ModelStatusDocument(
           w.canaryAfter(),
           w.canaryPercentAfter(),
           w.shadowAfter(),
-          w.cause());
+          w.cause(),
+          w.recordAt());
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.mniststream.app.topology;
 
-import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,15 +16,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ControlTopicProcessor implements Processor<byte[], byte[], Void, Void> {
   private final String storeName;
   private final UnaryOperator<byte[]> storedForm;
-  private final BiConsumer<byte[], byte[]> sink;
+  private final Sink sink;
   private KeyValueStore<byte[], byte[]> store;
 
   /**
    * @param storedForm what the store keeps of a value (a digest for the ~1 MB model records)
    * @param sink the registry callback
    */
-  ControlTopicProcessor(
-      String storeName, UnaryOperator<byte[]> storedForm, BiConsumer<byte[], byte[]> sink) {
+  ControlTopicProcessor(String storeName, UnaryOperator<byte[]> storedForm, Sink sink) {
     this.storeName = storeName;
     this.storedForm = storedForm;
     this.sink = sink;
@@ -45,6 +43,12 @@ final class ControlTopicProcessor implements Processor<byte[], byte[], Void, Voi
         store.put(record.key(), storedForm.apply(record.value()));
       }
     }
-    sink.accept(record.key(), record.value());
+    sink.accept(record.key(), record.value(), record.timestamp());
+  }
+
+  /** Where the records go: the registry, with their Kafka timestamps. */
+  @FunctionalInterface
+  interface Sink {
+    void accept(byte[] key, byte[] value, long timestamp);
   }
 }

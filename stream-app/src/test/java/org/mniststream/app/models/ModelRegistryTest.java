@@ -51,6 +51,31 @@ class ModelRegistryTest {
   }
 
   @Test
+  void shouldMeasureConvergenceFromTheRecordTimestampOnceLiveOnly() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-30T10:00:00Z");
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    registry =
+        ModelRegistry.synchronous(
+            TestModelRecords.NAME,
+            new ModelVerifier(List.of()),
+            new AppMetrics(meters),
+            Clock.fixed(now, java.time.ZoneOffset.UTC));
+    // replayed at start-up: an old record says nothing about convergence
+    registry.onModelRecord(
+        TestModelRecords.key(1), TestModelRecords.mlp(1), now.minusSeconds(3600).toEpochMilli());
+    registry.markLive();
+    registry.onModelRecord(
+        TestModelRecords.key(2), TestModelRecords.mlp(2), now.minusMillis(250).toEpochMilli());
+
+    var convergence = meters.get("mnist.rollout.convergence").timer();
+    assertThat(convergence.count()).isEqualTo(1);
+    assertThat(convergence.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250.0);
+    assertThat(registry.status().history())
+        .extracting(RegistryStatus.Swap::activeAfter, RegistryStatus.Swap::recordAt)
+        .containsExactly(tuple(1L, null), tuple(2L, now.minusMillis(250)));
+  }
+
+  @Test
   void shouldRefuseARecordWhoseKeyNamesAnotherVersionThanItsValue() {
     synchronous();
     registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));

@@ -38,7 +38,9 @@ class ModelStatusDocumentTest {
             List.of(
                 new RegistryStatus.Refusal(
                     "mnist/0000000004", 4L, "SHA256_MISMATCH", "hash \"x\"", T)),
-            List.of(new RegistryStatus.Swap(T, null, 2L, 3L, 10, null, "rollout by ops")));
+            List.of(
+                new RegistryStatus.Swap(
+                    T, null, 2L, 3L, 10, null, "rollout by ops", T.minusMillis(40))));
 
     JsonNode json = json(status);
 
@@ -91,7 +93,7 @@ class ModelStatusDocumentTest {
             JsonCodec.readTree(
                 "[{\"at\":\"2025-06-01T12:00:00Z\",\"activeBefore\":null,\"active\":2,"
                     + "\"canary\":3,\"canaryPercent\":10,\"shadow\":null,"
-                    + "\"cause\":\"rollout by ops\"}]"));
+                    + "\"cause\":\"rollout by ops\",\"recordAt\":\"2025-06-01T11:59:59.960Z\"}]"));
   }
 
   @Test

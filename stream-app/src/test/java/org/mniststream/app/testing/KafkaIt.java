@@ -36,14 +36,7 @@ public final class KafkaIt {
   public KafkaIt(KafkaFixture kafka, int imagePartitions) {
     this.kafka = kafka;
     String prefix = "it-" + runId + ".";
-    this.topics =
-        new TopicNames(
-            prefix + "images",
-            prefix + "predictions",
-            prefix + "predictions.shadow",
-            prefix + "models",
-            prefix + "rollouts",
-            prefix + "dead-letters");
+    this.topics = TopicNames.withPrefix(prefix);
     this.applicationId = "it-app-" + runId;
     kafka.createTopic(topics.images(), imagePartitions, Map.of());
     kafka.createTopic(topics.predictions(), imagePartitions, Map.of());
@@ -51,6 +44,7 @@ public final class KafkaIt {
     kafka.createTopic(topics.deadLetters(), 1, Map.of());
     kafka.createTopic(topics.models(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
   }
 
   public String bootstrapServers() {
@@ -68,7 +62,8 @@ public final class KafkaIt {
         "topics.predictions.shadow", topics.shadowPredictions(),
         "topics.models", topics.models(),
         "topics.rollouts", topics.rollouts(),
-        "topics.dead-letters", topics.deadLetters());
+        "topics.dead-letters", topics.deadLetters(),
+        "topics.instances", topics.instances());
   }
 
   public KafkaProducer<byte[], byte[]> producer() {
