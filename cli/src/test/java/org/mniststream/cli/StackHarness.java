@@ -29,14 +29,7 @@ final class StackHarness implements AutoCloseable {
   StackHarness(KafkaFixture kafka) throws Exception {
     this.kafka = kafka;
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    this.topics =
-        new TopicNames(
-            "images-" + suffix,
-            "predictions-" + suffix,
-            "shadow-" + suffix,
-            "models-" + suffix,
-            "rollouts-" + suffix,
-            "dead-letters-" + suffix);
+    this.topics = TopicNames.withPrefix(suffix + ".");
     // under target/ so logs of a failed run stay for reading and `mvn clean` removes them
     Path target = Path.of("target", "it-work");
     Files.createDirectories(target);
