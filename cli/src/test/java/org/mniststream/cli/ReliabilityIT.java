@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.model.InputContracts;
 import org.mniststream.model.ModelParameters;
 import org.mniststream.model.ModelSigning;

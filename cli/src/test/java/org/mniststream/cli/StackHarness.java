@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.trainer.TrainerCli;
 

@@ -27,7 +27,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.model.Architecture;
 import org.mniststream.model.ModelSigning;
 import org.mniststream.model.ModelVersions;

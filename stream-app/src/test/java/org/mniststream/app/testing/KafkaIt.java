@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.mniststream.app.models.TopicReader;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.schemas.TopicNames;
 
 /** Topics and plain clients for the ITs, on the shared real broker. */

@@ -1,4 +1,4 @@
-package org.mniststream.kafka;
+package org.mniststream.testing;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.utils.AppInfoParser;
+import org.mniststream.kafka.BrokerConfig;
+import org.mniststream.kafka.EmbeddedKafkaBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
