@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mniststream.dashboard.DashboardServer;
+import org.mniststream.kafka.ChildJvm;
 import org.mniststream.trainer.DatasetFiles;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
@@ -95,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
     String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
     step("work directory " + work.toAbsolutePath());
 
-    DatasetFiles mnist = Runs.dataset(dataDir);
+    DatasetFiles mnist = MnistFiles.inDirectoryOrAcquired(dataDir);
     step(
         "data: "
             + mnist.source()
@@ -120,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
               ? List.of("--epochs", "1", "--max-batches", "120")
               : List.of("--epochs", Integer.toString(epochs)));
       train.addAll(List.of("--publish", "--bootstrap-servers", bs));
-      Runs.requireSuccess(TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
+      StepFailure.requireSuccess(
+          TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
 
       step("fine-tuning version 2 from version 1 (it is published mid-stream)");
       List<String> tune =
@@ -137,7 +139,8 @@ final class DemoCommand implements Callable<Integer> {
       if (quick) {
         tune.addAll(List.of("--max-batches", "120"));
       }
-      Runs.requireSuccess(TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
+      StepFailure.requireSuccess(
+          TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
 
       DashboardServer dashboard = null;
       ChildJvm app =
@@ -200,7 +203,7 @@ final class DemoCommand implements Callable<Integer> {
           Thread.sleep(200);
         }
         ticker.shutdownNow();
-        Runs.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
+        StepFailure.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
         summary(tracker.snapshot(), events, swapAt.get(), started);
         if (lingerSeconds > 0) {
           step("keeping the stack up for " + lingerSeconds + " s: " + dashboard.url());

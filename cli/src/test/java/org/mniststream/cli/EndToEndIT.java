@@ -16,11 +16,13 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mniststream.testing.KafkaFixture;
+import org.mniststream.kafka.ChildJvm;
+import org.mniststream.kafka.FreePorts;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.trainer.TestModels;
 import org.mniststream.trainer.data.IdxDataset;
 
@@ -60,7 +62,7 @@ class EndToEndIT {
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
       // Given a model with real accuracy, published by the trainer, and a running app
       assertThat(stack.publish(TestModels.subsetCnnDir())).isZero();
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       // When good and bad events are interleaved
       int good = 400;
@@ -116,7 +118,7 @@ class EndToEndIT {
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
       assertThat(stack.publish(TestModels.subsetCnnDir())).isZero(); // v1: the CNN
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       // When events flow continuously and v2 (the MLP: another architecture) is published
       int events = 1_500;
@@ -201,7 +203,7 @@ class EndToEndIT {
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
       assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
-      int port = FreePorts.next();
+      int port = FreePorts.loopback();
       ChildJvm app = stack.startApp("app", port, List.of());
 
       int events = 1_200;

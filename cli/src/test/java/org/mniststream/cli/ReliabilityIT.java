@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.mniststream.testing.KafkaFixture;
+import org.mniststream.kafka.FreePorts;
 import org.mniststream.model.InputContracts;
 import org.mniststream.model.ModelParameters;
 import org.mniststream.model.ModelSigning;
@@ -32,6 +32,7 @@ import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.trainer.SavedModel;
 import org.mniststream.trainer.TestModels;
 import org.mniststream.trainer.TrainerCli;
@@ -61,7 +62,7 @@ class ReliabilityIT {
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "mix")) {
       assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       // Given 10,000 events, one in ten malformed, every kind in rotation
       int total = 10_000;
@@ -110,7 +111,7 @@ class ReliabilityIT {
       org.junit.jupiter.api.Assumptions.assumeTrue(
           kafka.supportsRestart(), "broker restart needs the embedded broker");
       assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       source.send(TEST, "before", 500, 250, () -> false, n -> {});
       kafka.restart(); // same port, same data: clients must reconnect by themselves
@@ -154,7 +155,7 @@ class ReliabilityIT {
                   "--signing-public-key",
                   publicKey.toString()))
           .isZero();
-      int port = FreePorts.next();
+      int port = FreePorts.loopback();
       stack.startApp("app", port, List.of("model.trusted-keys=" + publicKey));
 
       // When broken or untrusted versions 2..7 arrive on the models topic

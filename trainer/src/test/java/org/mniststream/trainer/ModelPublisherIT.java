@@ -27,11 +27,11 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mniststream.testing.KafkaFixture;
 import org.mniststream.model.Architecture;
 import org.mniststream.model.ModelSigning;
 import org.mniststream.model.ModelVersions;
 import org.mniststream.schemas.ModelVersion;
+import org.mniststream.testing.KafkaFixture;
 
 /** Publishing to and reading from a real broker. */
 class ModelPublisherIT {

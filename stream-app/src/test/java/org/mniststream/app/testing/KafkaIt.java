@@ -24,8 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.mniststream.app.models.TopicReader;
-import org.mniststream.testing.KafkaFixture;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.testing.KafkaFixture;
 
 /** Topics and plain clients for the ITs, on the shared real broker. */
 public final class KafkaIt {
