@@ -99,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-bench-");
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist = MnistFiles.inDirectoryOrAcquired(dataDir);
+    DatasetFiles mnist = RunData.mnist(dataDir);
     IdxDataset test = mnist.loadTest();
     String data = mnist.trainImages().getParent().toString();
     try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {

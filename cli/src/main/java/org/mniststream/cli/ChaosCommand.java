@@ -69,7 +69,7 @@ final class ChaosCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-chaos-");
     String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist = MnistFiles.inDirectoryOrAcquired(dataDir);
+    DatasetFiles mnist = RunData.mnist(dataDir);
     IdxDataset test = mnist.loadTest();
     try (LocalStack stack = LocalStack.start(null, work, 2)) {
       Path model = work.resolve("model");

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * The main job in one command: a real Kafka broker (embedded unless --bootstrap-servers), MNIST
  * fetched and verified, the CNN trained and published as version 1, the stream app started, the
  * 10,000 test images streamed at a steady rate, a fine-tuned version 2 published mid-stream (hot
- * swap under load), live figures, and a summary.
+ * swap under load), live figures, and a summary. Exits 1 unless the summary shows every event
+ * accounted for (in = out + dead letters, no duplicates), which is what CI checks too.
  */
 @Command(
     name = "demo",
@@ -96,12 +97,13 @@ final class DemoCommand implements Callable<Integer> {
     String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
     step("work directory " + work.toAbsolutePath());
 
-    DatasetFiles mnist = MnistFiles.inDirectoryOrAcquired(dataDir);
+    DatasetFiles mnist = RunData.mnist(dataDir);
     step(
         "data: "
             + mnist.source()
             + (dataDir == null ? ", SHA-256 of the four files verified" : ", as given"));
     IdxDataset test = mnist.loadTest();
+    boolean accounted;
 
     try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
       step(
@@ -204,7 +206,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         ticker.shutdownNow();
         StepFailure.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
-        summary(tracker.snapshot(), events, swapAt.get(), started);
+        PredictionTracker.Snapshot last = tracker.snapshot();
+        summary(last, events, swapAt.get(), started);
+        accounted = accountedFor(events, last.predictions(), last.deadLetters(), last.duplicates());
         if (lingerSeconds > 0) {
           step("keeping the stack up for " + lingerSeconds + " s: " + dashboard.url());
           Thread.sleep(lingerSeconds * 1000L);
@@ -215,7 +219,21 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
+    if (!accounted) {
+      System.err.println(
+          "demo: FAILED: every event must have exactly one prediction or dead letter"
+              + " (in = out + dead letters, 0 duplicates); see the summary above");
+      return 1;
+    }
     return 0;
+  }
+
+  /**
+   * The demo's own check, so a user sees the same verdict CI does: every event sent has one
+   * prediction or one dead letter, and none has two.
+   */
+  static boolean accountedFor(long sent, long predictions, long deadLetters, long duplicates) {
+    return sent == predictions + deadLetters && duplicates == 0;
   }
 
   private void printLive(PredictionTracker tracker, long sent, long started) {

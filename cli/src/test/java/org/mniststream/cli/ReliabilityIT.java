@@ -2,6 +2,7 @@ package org.mniststream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,6 +100,7 @@ class ReliabilityIT {
 
   @Test
   void shouldRecoverByItselfWhenTheBrokerRestartsMidStream() throws Exception {
+    assumeTrue(KafkaFixture.startsRestartable(), "broker restart needs the embedded broker");
     try (KafkaFixture kafka = KafkaFixture.start();
         StackHarness stack = new StackHarness(kafka);
         TopicContents<Prediction> predictions =
@@ -108,8 +110,6 @@ class ReliabilityIT {
                 ContractSerdes.prediction()::decode);
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "restart")) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(
-          kafka.supportsRestart(), "broker restart needs the embedded broker");
       assertThat(stack.publish(TestModels.subsetMlpDir())).isZero();
       stack.startApp("app", FreePorts.loopback(), List.of());
 

@@ -110,6 +110,19 @@ public final class KafkaFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a fixture {@link #start()} would start now {@link #supportsRestart()}s, decided without
+   * starting one: a test that needs restarts assumes this before it spends a broker start.
+   */
+  public static boolean startsRestartable() {
+    return startsRestartable(KafkaFixture::lookup);
+  }
+
+  static boolean startsRestartable(Function<String, Optional<String>> settings) {
+    return setting(settings, BOOTSTRAP_VARIABLE).isEmpty()
+        && KIND_EMBEDDED.equals(chooseKind(setting(settings, FIXTURE_VARIABLE)));
+  }
+
   static KafkaFixture start(
       Map<String, String> brokerProperties,
       Function<String, Optional<String>> settings,

@@ -30,6 +30,20 @@ class KafkaFixtureTest {
   }
 
   @Test
+  void shouldTellBeforeStartingWhetherTheFixtureCanRestart() {
+    Map<String, String> external = Map.of(KafkaFixture.BOOTSTRAP_VARIABLE, "broker-1:9092");
+    Map<String, String> embedded = Map.of(KafkaFixture.FIXTURE_VARIABLE, "embedded");
+    Map<String, String> container = Map.of(KafkaFixture.FIXTURE_VARIABLE, "testcontainers");
+
+    assertThat(KafkaFixture.startsRestartable(name -> Optional.ofNullable(external.get(name))))
+        .isFalse();
+    assertThat(KafkaFixture.startsRestartable(name -> Optional.ofNullable(embedded.get(name))))
+        .isTrue();
+    assertThat(KafkaFixture.startsRestartable(name -> Optional.ofNullable(container.get(name))))
+        .isFalse();
+  }
+
+  @Test
   void shouldRejectAnUnknownForcedKind() {
     Map<String, String> settings = Map.of(KafkaFixture.FIXTURE_VARIABLE, "podman");
 
