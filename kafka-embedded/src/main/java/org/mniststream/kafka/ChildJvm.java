@@ -112,7 +112,9 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Kill -9: nothing of the child gets to run, like a crashed machine. */
   public void kill() {
-    LOG.info("Killing {} (pid {}) with SIGKILL", name, pid());
+    if (process.isAlive()) {
+      LOG.info("Killing {} (pid {}) with SIGKILL", name, pid());
+    }
     stop(Duration.ZERO);
   }
 
