@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.mniststream.cli.PredictionTracker.ServingGaps;
+import org.mniststream.kafka.ChildJvm;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -98,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-bench-");
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist = Runs.dataset(dataDir);
+    DatasetFiles mnist = RunData.mnist(dataDir);
     IdxDataset test = mnist.loadTest();
     String data = mnist.trainImages().getParent().toString();
     try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
@@ -106,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
       Path model = modelDir;
       if (model == null) {
         model = work.resolve("model");
-        Runs.requireSuccess(
+        StepFailure.requireSuccess(
             TrainerCli.execute(
                 "train",
                 "--data-dir",
@@ -119,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
                 model.toString()),
             "training the benchmark model");
       }
-      Runs.requireSuccess(publish(model, bs), "publishing the model");
+      StepFailure.requireSuccess(publish(model, bs), "publishing the model");
       List<String> appSettings = new ArrayList<>(settings);
       appSettings.add("application.id=mnist-" + run);
       appSettings.add("processing.guarantee=" + guarantee);

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mniststream.kafka.ChildJvm;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -68,11 +69,11 @@ final class ChaosCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-chaos-");
     String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist = Runs.dataset(dataDir);
+    DatasetFiles mnist = RunData.mnist(dataDir);
     IdxDataset test = mnist.loadTest();
     try (LocalStack stack = LocalStack.start(null, work, 2)) {
       Path model = work.resolve("model");
-      Runs.requireSuccess(
+      StepFailure.requireSuccess(
           TrainerCli.execute(
               "train",
               "--data-dir",

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mniststream.dashboard.DashboardClients;
 import org.mniststream.dashboard.DashboardServer;
+import org.mniststream.kafka.ChildJvm;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
  * The main job in one command: a real Kafka broker (embedded unless --bootstrap-servers), MNIST
  * fetched and verified, the CNN trained and published as version 1, the stream app started, the
  * 10,000 test images streamed at a steady rate, a fine-tuned version 2 published mid-stream (hot
- * swap under load), live figures, and a summary.
+ * swap under load), live figures, and a summary. Exits 1 unless the summary shows every event
+ * accounted for (in = out + dead letters, no duplicates), which is what CI checks too.
  */
 @Command(
     name = "demo",
@@ -96,12 +98,13 @@ final class DemoCommand implements Callable<Integer> {
     String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
     step("work directory " + work.toAbsolutePath());
 
-    DatasetFiles mnist = Runs.dataset(dataDir);
+    DatasetFiles mnist = RunData.mnist(dataDir);
     step(
         "data: "
             + mnist.source()
             + (dataDir == null ? ", SHA-256 of the four files verified" : ", as given"));
     IdxDataset test = mnist.loadTest();
+    boolean accounted;
 
     try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
       step(
@@ -121,7 +124,8 @@ final class DemoCommand implements Callable<Integer> {
               ? List.of("--epochs", "1", "--max-batches", "120")
               : List.of("--epochs", Integer.toString(epochs)));
       train.addAll(List.of("--publish", "--bootstrap-servers", bs));
-      Runs.requireSuccess(TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
+      StepFailure.requireSuccess(
+          TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
 
       step("fine-tuning version 2 from version 1 (it is published mid-stream)");
       List<String> tune =
@@ -138,7 +142,8 @@ final class DemoCommand implements Callable<Integer> {
       if (quick) {
         tune.addAll(List.of("--max-batches", "120"));
       }
-      Runs.requireSuccess(TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
+      StepFailure.requireSuccess(
+          TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
 
       DashboardServer dashboard = null;
       ChildJvm app =
@@ -204,8 +209,10 @@ final class DemoCommand implements Callable<Integer> {
           Thread.sleep(200);
         }
         ticker.shutdownNow();
-        Runs.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
-        summary(tracker.snapshot(), events, swapAt.get(), started);
+        StepFailure.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
+        PredictionTracker.Snapshot last = tracker.snapshot();
+        summary(last, events, swapAt.get(), started);
+        accounted = accountedFor(events, last.predictions(), last.deadLetters(), last.duplicates());
         if (lingerSeconds > 0) {
           step("keeping the stack up for " + lingerSeconds + " s: " + dashboard.url());
           Thread.sleep(lingerSeconds * 1000L);
@@ -216,7 +223,21 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
+    if (!accounted) {
+      System.err.println(
+          "demo: FAILED: every event must have exactly one prediction or dead letter"
+              + " (in = out + dead letters, 0 duplicates); see the summary above");
+      return 1;
+    }
     return 0;
+  }
+
+  /**
+   * The demo's own check, so a user sees the same verdict CI does: every event sent has one
+   * prediction or one dead letter, and none has two.
+   */
+  static boolean accountedFor(long sent, long predictions, long deadLetters, long duplicates) {
+    return sent == predictions + deadLetters && duplicates == 0;
   }
 
   private void printLive(PredictionTracker tracker, long sent, long started) {

@@ -5,12 +5,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.mniststream.kafka.ChildJvm;
 import org.mniststream.kafka.EmbeddedKafkaBroker;
 import org.mniststream.schemas.TopicNames;
 import org.slf4j.Logger;
@@ -52,7 +55,7 @@ final class LocalStack implements AutoCloseable {
    * kept for a post-mortem and its path is printed.
    */
   static Path scratchDirectory(String prefix) throws IOException {
-    Path dir = java.nio.file.Files.createTempDirectory(prefix);
+    Path dir = Files.createTempDirectory(prefix);
     if (System.getenv("MNIST_KEEP_WORK") != null) {
       System.out.println("work directory (kept): " + dir);
     } else {
@@ -64,8 +67,8 @@ final class LocalStack implements AutoCloseable {
   }
 
   private static void deleteTree(Path dir) {
-    try (var paths = java.nio.file.Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      PathUtils.deleteDirectory(dir);
     } catch (IOException | RuntimeException e) {
       log.warn("could not delete {}: {}", dir, e.toString());
     }
@@ -105,8 +108,24 @@ final class LocalStack implements AutoCloseable {
   }
 
   /** Starts a stream-app instance as a child JVM; {@code settings} are extra key=value pairs. */
-  ChildJvm startApp(String name, int httpPort, List<String> settings, List<String> jvmOptions)
-      throws IOException {
+  ChildJvm startApp(String name, int httpPort, List<String> settings, List<String> jvmOptions) {
+    ChildJvm app = launchApp(name, bootstrapServers, workDir, httpPort, settings, jvmOptions);
+    apps.add(app);
+    return app;
+  }
+
+  /**
+   * Starts {@code stream-app run} as a child JVM on {@code bootstrapServers}, with its state and
+   * its log ({@code <name>.log}) in {@code workDir}; {@code settings} are extra key=value pairs.
+   * The caller owns the returned child.
+   */
+  static ChildJvm launchApp(
+      String name,
+      String bootstrapServers,
+      Path workDir,
+      int httpPort,
+      List<String> settings,
+      List<String> jvmOptions) {
     List<String> args = new ArrayList<>(List.of("run"));
     List<String> all = new ArrayList<>();
     all.add("bootstrap.servers=" + bootstrapServers);
@@ -117,15 +136,13 @@ final class LocalStack implements AutoCloseable {
       args.add("--set");
       args.add(s);
     }
-    ChildJvm app =
-        ChildJvm.start(
-            name,
-            jvmOptions,
-            "org.mniststream.app.StreamAppCli",
-            args,
-            workDir.resolve(name + ".log"));
-    apps.add(app);
-    return app;
+    List<String> options = new ArrayList<>(List.of("-Dai.djl.offline=true"));
+    options.addAll(jvmOptions);
+    return ChildJvm.builder(name, "org.mniststream.app.StreamAppCli")
+        .jvmOptions(options)
+        .args(args)
+        .logFile(workDir.resolve(name + ".log"))
+        .start();
   }
 
   /** Waits until the app's {@code /ready} answers 200 (streams running and a model loaded). */
@@ -163,7 +180,7 @@ final class LocalStack implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (ChildJvm app : apps) {
       app.close();
     }

@@ -39,7 +39,7 @@ final class SampleEventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DatasetFiles files = Runs.dataset(dataDir);
+    DatasetFiles files = RunData.mnist(dataDir);
     IdxDataset test = files.loadTest();
     Files.createDirectories(out);
     AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();

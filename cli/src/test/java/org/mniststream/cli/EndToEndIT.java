@@ -11,24 +11,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.kafka.ChildJvm;
+import org.mniststream.kafka.FreePorts;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.trainer.data.IdxDataset;
 import org.mniststream.trainer.training.SubsetModels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole product on a real broker: models trained on the committed MNIST subset, published by
  * the trainer, served by the stream app running as its own JVM, fed by a real producer.
  */
 class EndToEndIT {
+  private static final Logger LOG = LoggerFactory.getLogger(EndToEndIT.class);
   private static KafkaFixture kafka;
   private static IdxDataset test;
 
@@ -60,7 +67,7 @@ class EndToEndIT {
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
       // Given a model with real accuracy, published by the trainer, and a running app
       assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero();
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       // When good and bad events are interleaved
       int good = 400;
@@ -116,23 +123,17 @@ class EndToEndIT {
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
       assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero(); // v1: the CNN
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       // When events flow continuously and v2 (the MLP: another architecture) is published
       int events = 1_500;
-      Thread publisher =
-          new Thread(
-              () -> {
-                try {
-                  Thread.sleep(3_000);
-                } catch (InterruptedException e) {
-                  return;
-                }
-                assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
-              });
-      publisher.start();
+      CompletableFuture<Integer> publishV2 =
+          CompletableFuture.supplyAsync(
+              () -> stack.publish(SubsetModels.subsetMlpDir()),
+              CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS));
       source.send(test, "swap", events, 200, () -> false, n -> {});
-      publisher.join();
+      // asserted here, on the test thread: a failed assertion on another thread fails no test
+      assertThat(publishV2.get(1, TimeUnit.MINUTES)).as("v2 publish exit code").isZero();
 
       // Then each event has exactly one prediction, v1 before the swap and v2 after it
       StackHarness.awaitCount(predictions::size, events, Duration.ofMinutes(2));
@@ -179,14 +180,18 @@ class EndToEndIT {
       for (int i = 1; i < made.size(); i++) {
         maxServingGap = Math.max(maxServingGap, made.get(i) - made.get(i - 1));
       }
-      // the bound is generous for a shared 2-core CI machine; the measured figure is in the log
-      System.out.println(
-          "hot swap under load: longest gap between prediction arrivals "
-              + maxGap
-              + " ms; between predictions made (processedAt) within 2 s of the swap "
-              + maxServingGap
-              + " ms");
+      LOG.info(
+          "hot swap under load: longest gap between prediction arrivals {} ms; between"
+              + " predictions made (processedAt) within 2 s of the swap {} ms",
+          maxGap,
+          maxServingGap);
+      // Both bounds are generous for a shared 2-core CI machine (the target and the measured
+      // figures are in docs/BENCHMARKS.md). The serving gap's 1 s is ten times the target: a
+      // swap that stalls the stream thread (a model loaded or warmed on it, a rebalance, a
+      // restarted streams client) stops serving for seconds and fails here, scheduling noise
+      // does not.
       assertThat(maxGap).isLessThan(3_000);
+      assertThat(maxServingGap).as("serving gap around the swap, ms").isLessThan(1_000);
     }
   }
 
@@ -201,7 +206,7 @@ class EndToEndIT {
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
-      int port = FreePorts.next();
+      int port = FreePorts.loopback();
       ChildJvm app = stack.startApp("app", port, List.of());
 
       int events = 1_200;

@@ -17,7 +17,8 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.junit.jupiter.api.Test;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.kafka.FreePorts;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.trainer.training.SubsetModels;
 
 /**
@@ -35,7 +36,7 @@ class KcatInteropIT {
     try (KafkaFixture kafka = KafkaFixture.start();
         StackHarness stack = new StackHarness(kafka)) {
       assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero();
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       // Given image events written as files, produced one record per file by kcat
       Path events = stack.work.resolve("events");

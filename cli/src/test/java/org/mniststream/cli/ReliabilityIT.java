@@ -2,6 +2,7 @@ package org.mniststream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.kafka.FreePorts;
 import org.mniststream.model.InputContracts;
 import org.mniststream.model.ModelSigning;
 import org.mniststream.model.Sha256;
@@ -32,6 +33,7 @@ import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
 import org.mniststream.trainer.publishing.SavedModel;
@@ -61,7 +63,7 @@ class ReliabilityIT {
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "mix")) {
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       // Given 10,000 events, one in ten malformed, every kind in rotation
       int total = 10_000;
@@ -98,6 +100,7 @@ class ReliabilityIT {
 
   @Test
   void shouldRecoverByItselfWhenTheBrokerRestartsMidStream() throws Exception {
+    assumeTrue(KafkaFixture.startsRestartable(), "broker restart needs the embedded broker");
     try (KafkaFixture kafka = KafkaFixture.start();
         StackHarness stack = new StackHarness(kafka);
         TopicContents<Prediction> predictions =
@@ -107,10 +110,8 @@ class ReliabilityIT {
                 ContractSerdes.prediction()::decode);
         ImageEventSource source =
             new ImageEventSource(stack.clientProps(), stack.topics.images(), "restart")) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(
-          kafka.supportsRestart(), "broker restart needs the embedded broker");
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
-      stack.startApp("app", FreePorts.next(), List.of());
+      stack.startApp("app", FreePorts.loopback(), List.of());
 
       source.send(TEST, "before", 500, 250, () -> false, n -> {});
       kafka.restart(); // same port, same data: clients must reconnect by themselves
@@ -154,7 +155,7 @@ class ReliabilityIT {
                   "--signing-public-key",
                   publicKey.toString()))
           .isZero();
-      int port = FreePorts.next();
+      int port = FreePorts.loopback();
       stack.startApp("app", port, List.of("model.trusted-keys=" + publicKey));
 
       // When broken or untrusted versions 2..7 arrive on the models topic

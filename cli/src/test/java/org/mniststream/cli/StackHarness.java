@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.kafka.ChildJvm;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.trainer.TrainerCli;
 
 /**
@@ -63,24 +64,12 @@ final class StackHarness implements AutoCloseable {
 
   /** Starts an instance and waits for /ready. */
   ChildJvm startApp(String name, int httpPort, List<String> extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("run"));
     List<String> settings = new ArrayList<>(topicSettings());
-    settings.add("bootstrap.servers=" + kafka.bootstrapServers());
     settings.add("application.id=" + appId);
-    settings.add("http.port=" + httpPort);
-    settings.add("state.dir=" + work.resolve("state-" + name));
     settings.addAll(extra);
-    for (String s : settings) {
-      args.add("--set");
-      args.add(s);
-    }
     ChildJvm app =
-        ChildJvm.start(
-            name,
-            LocalStack.APP_JVM_OPTIONS,
-            "org.mniststream.app.StreamAppCli",
-            args,
-            work.resolve(name + ".log"));
+        LocalStack.launchApp(
+            name, kafka.bootstrapServers(), work, httpPort, settings, LocalStack.APP_JVM_OPTIONS);
     apps.add(app);
     LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
     return app;

@@ -18,14 +18,14 @@ import java.util.stream.Collectors;
  * The {@code server.properties} of the single-node KRaft broker: combined broker+controller,
  * loopback listeners, and replication settings a one-node cluster can actually satisfy.
  */
-final class BrokerConfig {
+public final class BrokerConfig {
 
   static final String LISTENER = "PLAINTEXT";
   static final String CONTROLLER_LISTENER = "CONTROLLER";
   static final int NODE_ID = 1;
 
   /** Large enough for ~2 MB serialized model records plus batch overhead. */
-  static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+  public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
   private BrokerConfig() {}
 
@@ -33,7 +33,7 @@ final class BrokerConfig {
    * The broker properties: single-node defaults, then {@code overrides} on top (an override wins,
    * so a test can, say, shorten retention or tune a coordinator).
    */
-  static Map<String, String> properties(
+  public static Map<String, String> properties(
       String host, int port, int controllerPort, Path logDir, Map<String, String> overrides) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("process.roles", "broker,controller");

@@ -1,18 +1,14 @@
 package org.mniststream.kafka;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
+import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Apache Kafka broker (KRaft combined mode: {@code process.roles=broker,controller}, {@code
- * node.id=1}) running in a child JVM started from the Kafka jars on this JVM's classpath.
+ * node.id=1}) running in a {@link ChildJvm} started from the Kafka jars on this JVM's classpath.
  *
  * <p>A child process rather than an in-process {@code KafkaRaftServer}: tests can kill -9 it and
  * restart it, and its threads, logging and heap stay out of the JVM under test. Its ports are
@@ -69,6 +65,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           "-Djava.awt.headless=true");
 
   static final String LOG_FILE_NAME = "broker.log";
+  static final String PROCESS_NAME = "embedded Kafka broker";
   static final String SERVER_PROPERTIES_FILE_NAME = "server.properties";
   static final String KAFKA_LOG_DIR_NAME = "kafka-logs";
 
@@ -89,7 +86,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Thread reaper;
 
   /** Read without the lock by the reaper, which must not block on a thread that called exit. */
-  private volatile Process process;
+  private volatile ChildJvm process;
 
   private boolean reaperRegistered;
   private boolean closed;
@@ -97,7 +94,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private EmbeddedKafkaBroker(Builder b, Path dataDir, boolean temporaryDataDir) {
     this.dataDir = dataDir;
     this.temporaryDataDir = temporaryDataDir;
-    int[] free = LocalFiles.freeLoopbackPorts(2);
+    int[] free = FreePorts.loopback(2);
     this.port = b.port != 0 ? b.port : free[0];
     this.controllerPort = b.controllerPort != 0 ? b.controllerPort : free[1];
     this.brokerConfig =
@@ -109,7 +106,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.startupTimeout = b.startupTimeout;
     this.stopTimeout = b.stopTimeout;
     this.gracefulShutdownOnJvmExit = b.gracefulShutdownOnJvmExit;
-    this.reaper = new Thread(this::reapOnJvmExit, "embedded-kafka-reaper-" + port);
+    this.reaper = new Thread(this::reapOnJvmExit, "embedded-kafka-cleanup-" + port);
   }
 
   public static Builder builder() {
@@ -131,18 +128,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalStateException("broker already running at " + bootstrapServers());
     }
     long startNanos = System.nanoTime();
-    List<String> command = prepareLaunch();
-    Process child;
-    try {
-      child =
-          new ProcessBuilder(command)
-              .directory(dataDir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot launch the broker JVM: " + command, e);
-    }
+    ChildJvm child = launch();
     process = child;
     registerReaper();
     LOG.info(
@@ -154,7 +140,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try {
       awaitReady(child, startNanos);
     } catch (RuntimeException e) {
-      destroy(child, Duration.ZERO);
+      child.kill();
       process = null;
       throw e;
     }
@@ -168,13 +154,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Graceful stop: SIGTERM, so Kafka flushes and closes its logs; kill -9 after the timeout. */
   public synchronized void stop() {
-    Process child = process;
+    ChildJvm child = process;
     process = null;
-    if (child == null || !child.isAlive()) {
+    if (child == null) {
       return;
     }
-    LOG.info("Stopping Kafka broker (pid {}) on {}", child.pid(), bootstrapServers());
-    destroy(child, stopTimeout);
+    if (child.isAlive()) {
+      LOG.info("Stopping Kafka broker (pid {}) on {}", child.pid(), bootstrapServers());
+    }
+    child.stop(stopTimeout);
   }
 
   /**
@@ -182,13 +170,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * written to the OS survives, which is what a restart then shows.
    */
   public synchronized void kill() {
-    Process child = process;
+    ChildJvm child = process;
     process = null;
-    if (child == null || !child.isAlive()) {
-      return;
+    if (child != null) {
+      child.kill();
     }
-    LOG.info("Killing Kafka broker (pid {}) on {} with SIGKILL", child.pid(), bootstrapServers());
-    destroy(child, Duration.ZERO);
   }
 
   /**
@@ -216,12 +202,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
     }
     if (temporaryDataDir) {
-      LocalFiles.deleteRecursively(dataDir);
+      deleteDataDir();
     }
   }
 
   public boolean isRunning() {
-    Process child = process;
+    ChildJvm child = process;
     return child != null && child.isAlive();
   }
 
@@ -254,13 +240,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** The child's pid while it runs. */
   public OptionalLong pid() {
-    Process child = process;
+    ChildJvm child = process;
     return child != null && child.isAlive() ? OptionalLong.of(child.pid()) : OptionalLong.empty();
   }
 
   /** Blocks until the running child exits; its exit code, or -1 when none runs. */
   int awaitExit() throws InterruptedException {
-    Process child = process;
+    ChildJvm child = process;
     return child == null ? -1 : child.waitFor();
   }
 
@@ -269,53 +255,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return "EmbeddedKafkaBroker[" + bootstrapServers() + ", dataDir=" + dataDir + "]";
   }
 
-  private List<String> prepareLaunch() {
+  private ChildJvm launch() {
     Path logbackConfig = dataDir.resolve("broker-logback.xml");
     Path log4j2Config = dataDir.resolve("broker-log4j2.properties");
-    Path classpathArgs = dataDir.resolve("broker-classpath.args");
     Path serverProperties = dataDir.resolve(SERVER_PROPERTIES_FILE_NAME);
     try {
       Files.createDirectories(dataDir);
       BrokerConfig.write(brokerConfig, serverProperties);
       ChildLogging.writeLogbackConfig(logbackConfig);
       ChildLogging.writeLog4j2Config(log4j2Config);
-      // An @argfile: a full test classpath can outgrow the 128 KiB limit of one argv string.
-      Files.writeString(
-          classpathArgs,
-          "-cp\n" + quoteArgFile(childClasspath(System.getProperty("java.class.path"))) + "\n",
-          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare broker data dir " + dataDir, e);
     }
-
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    command.add("-D" + BrokerProcessMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+    List<String> options = new ArrayList<>(jvmArgs);
     // Explicit configs, so a logback-test.xml or log4j2-test on the shared classpath (meant for
     // the tests) does not decide what the broker logs.
-    command.add("-Dlogback.configurationFile=" + logbackConfig);
-    command.add("-Dlog4j2.configurationFile=" + log4j2Config);
-    command.add("@" + classpathArgs);
-    command.add(BrokerProcessMain.class.getName());
-    command.add(serverProperties.toString());
-    command.add(clusterId());
-
-    String header =
-        String.format(
-            "%n===== %s embedded Kafka broker starting: %s%n",
-            Instant.now(), String.join(" ", command));
-    try {
-      Files.writeString(
-          logFile(),
-          header,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + logFile(), e);
-    }
-    return command;
+    options.add("-Dlogback.configurationFile=" + logbackConfig);
+    options.add("-Dlog4j2.configurationFile=" + log4j2Config);
+    return ChildJvm.builder(PROCESS_NAME, BrokerProcessMain.class.getName())
+        .jvmOptions(options)
+        .args(List.of(serverProperties.toString(), clusterId()))
+        .logFile(logFile())
+        .workingDirectory(dataDir)
+        .graceOnJvmExit(gracefulShutdownOnJvmExit ? stopTimeout : Duration.ZERO)
+        .start();
   }
 
   /**
@@ -336,36 +299,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return newClusterId;
   }
 
-  /**
-   * This JVM's classpath, every entry made absolute because the child runs in the data dir ({@code
-   * java -jar target/cli.jar} gives a relative one). Under surefire/failsafe it may be a single
-   * manifest-only jar whose {@code Class-Path} lists the real entries; the child JVM follows that
-   * manifest the same way.
-   */
-  static String childClasspath(String classpath) {
-    if (classpath == null || classpath.isBlank()) {
-      throw new IllegalStateException(
-          "java.class.path is empty; the broker JVM needs the Kafka jars of this JVM");
-    }
-    return Arrays.stream(classpath.split(File.pathSeparator))
-        .filter(entry -> !entry.isBlank())
-        .map(EmbeddedKafkaBroker::absoluteClasspathEntry)
-        .collect(Collectors.joining(File.pathSeparator));
-  }
-
-  private static String absoluteClasspathEntry(String entry) {
-    if (entry.equals("*") || entry.endsWith(File.separator + "*")) {
-      String dir = entry.substring(0, entry.length() - 1);
-      return Path.of(dir.isEmpty() ? "." : dir).toAbsolutePath().normalize() + File.separator + "*";
-    }
-    return Path.of(entry).toAbsolutePath().normalize().toString();
-  }
-
-  private static String quoteArgFile(String value) {
-    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private void awaitReady(Process child, long startNanos) {
+  private void awaitReady(ChildJvm child, long startNanos) {
     long deadline = startNanos + startupTimeout.toNanos();
     // First a plain TCP connect: an admin client pointed at a closed port logs a warning per
     // attempt, which would bury the test output.
@@ -415,7 +349,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private void checkAlive(Process child) {
+  private void checkAlive(ChildJvm child) {
     if (!child.isAlive()) {
       throw new IllegalStateException(
           "Kafka broker JVM (pid "
@@ -425,7 +359,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
               + " before it was ready; last lines of "
               + logFile()
               + ":\n"
-              + LocalFiles.tail(logFile(), LOG_TAIL_LINES));
+              + ChildJvm.tail(logFile(), LOG_TAIL_LINES));
     }
   }
 
@@ -440,7 +374,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
               + "; last lines of "
               + logFile()
               + ":\n"
-              + LocalFiles.tail(logFile(), LOG_TAIL_LINES),
+              + ChildJvm.tail(logFile(), LOG_TAIL_LINES),
           last);
     }
   }
@@ -452,41 +386,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Shutdown hook: no broker may outlive the JVM that started it. */
+  /**
+   * Shutdown hook: the child's own hook stops it too, but the temporary data dir can only go once
+   * the broker no longer writes to it, so this one stops it first.
+   */
   private void reapOnJvmExit() {
-    Process child = process;
-    if (child != null && child.isAlive()) {
-      destroy(child, gracefulShutdownOnJvmExit ? stopTimeout : Duration.ZERO);
+    ChildJvm child = process;
+    if (child != null) {
+      child.stop(gracefulShutdownOnJvmExit ? stopTimeout : Duration.ZERO);
     }
     if (temporaryDataDir && (child == null || !child.isAlive())) {
       try {
-        LocalFiles.deleteRecursively(dataDir);
+        deleteDataDir();
       } catch (UncheckedIOException e) {
         // Too late to report anywhere useful; a leftover temp dir is harmless.
       }
     }
   }
 
-  /**
-   * SIGTERM and up to {@code grace} to exit, then SIGKILL; {@code Duration.ZERO} means SIGKILL at
-   * once. Waits until the process is gone, so its ports are free on return.
-   */
-  private void destroy(Process child, Duration grace) {
+  /** close() and the JVM-exit hook may race to delete the same dir: a vanished file is fine. */
+  private void deleteDataDir() {
     try {
-      if (!grace.isZero()) {
-        child.destroy();
-        if (child.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-          return;
-        }
-        LOG.warn("Kafka broker (pid {}) still alive after {}, killing it", child.pid(), grace);
+      if (Files.exists(dataDir)) {
+        PathUtils.deleteDirectory(dataDir);
       }
-      child.destroyForcibly();
-      if (!child.waitFor(30, TimeUnit.SECONDS)) {
-        LOG.warn("Kafka broker (pid {}) did not die within 30 s of SIGKILL", child.pid());
-      }
-    } catch (InterruptedException e) {
-      child.destroyForcibly();
-      Thread.currentThread().interrupt();
+    } catch (NoSuchFileException gone) {
+      // Deleted by someone else meanwhile: the goal is reached.
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dataDir, e);
     }
   }
 

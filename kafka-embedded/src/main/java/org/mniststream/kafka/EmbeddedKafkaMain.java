@@ -1,50 +1,65 @@
 package org.mniststream.kafka;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs one {@link EmbeddedKafkaBroker} until Ctrl-C, for operators who want a local broker without
- * installing Kafka:
- *
- * <pre>
- * java -cp ... org.mniststream.kafka.EmbeddedKafkaMain [--port 9092] [--controller-port 9093]
- *     [--data-dir DIR] [--property name=value]...
- * </pre>
- *
- * Prints {@code bootstrap.servers=127.0.0.1:<port>} once the broker answers.
+ * installing Kafka ({@code mnist-stream broker}, or this class's {@code main}). Prints {@code
+ * bootstrap.servers=127.0.0.1:<port>} once the broker answers.
  */
-public final class EmbeddedKafkaMain {
-
-  private static final String USAGE =
-      "usage: EmbeddedKafkaMain [--port N] [--controller-port N] [--data-dir DIR]"
-          + " [--property name=value]...\n"
-          + "  Without --data-dir the data lives in a temporary dir deleted on exit.";
+@Command(
+    name = "broker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a real single-node Kafka broker (KRaft) on this machine until Ctrl-C.",
+      "Without --data-dir the data lives in a temporary dir deleted on exit."
+    })
+public final class EmbeddedKafkaMain implements Callable<Integer> {
 
   private static final int SIGINT_EXIT = 128 + 2;
   private static final int SIGTERM_EXIT = 128 + 15;
 
-  private EmbeddedKafkaMain() {}
+  @Spec CommandSpec spec;
 
-  public static void main(String[] args) throws InterruptedException {
-    EmbeddedKafkaBroker.Builder builder;
-    try {
-      builder = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
-    }
-    if (builder == null) {
-      System.out.println(USAGE);
-      return;
-    }
+  @Option(names = "--port", description = "Client port (default: a free one).")
+  int port;
+
+  @Option(names = "--controller-port", description = "KRaft controller port (default: a free one).")
+  int controllerPort;
+
+  @Option(names = "--data-dir", description = "Keep the broker's data here, across runs.")
+  Path dataDir;
+
+  @Option(
+      names = "--property",
+      paramLabel = "name=value",
+      description = "A broker property over the single-node defaults; repeatable.")
+  Map<String, String> properties = new LinkedHashMap<>();
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the broker until it stops; the exit code (0 after Ctrl-C, 2 for a usage error). */
+  public static int execute(String... args) {
+    return new CommandLine(new EmbeddedKafkaMain()).execute(args);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
     // Ctrl-C reaches the shutdown hook, which then stops the broker gracefully.
-    EmbeddedKafkaBroker broker = builder.gracefulShutdownOnJvmExit(true).start();
-    PrintStream out = System.out;
+    EmbeddedKafkaBroker broker = builder().gracefulShutdownOnJvmExit(true).start();
+    PrintWriter out = spec.commandLine().getOut();
     out.println("bootstrap.servers=" + broker.bootstrapServers());
     out.println("data dir: " + broker.dataDir());
     out.println("broker log: " + broker.logFile());
@@ -53,52 +68,26 @@ public final class EmbeddedKafkaMain {
     int exitCode = broker.awaitExit();
     if (exitCode == SIGINT_EXIT || exitCode == SIGTERM_EXIT) {
       // The terminal's Ctrl-C reaches the broker too (same process group): a normal stop.
-      return;
+      return 0;
     }
-    System.err.println("Kafka broker exited with code " + exitCode + "; see " + broker.logFile());
+    spec.commandLine()
+        .getErr()
+        .println("Kafka broker exited with code " + exitCode + "; see " + broker.logFile());
     broker.close();
-    System.exit(exitCode == 0 ? 1 : exitCode);
+    return exitCode == 0 ? 1 : exitCode;
   }
 
-  /** The options as a builder, or null when help was asked for. */
-  static EmbeddedKafkaBroker.Builder parse(String[] args) {
-    EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
-    Iterator<String> it = Arrays.asList(args).iterator();
-    while (it.hasNext()) {
-      String arg = it.next();
-      switch (arg) {
-        case "-h", "--help" -> {
-          return null;
-        }
-        case "--port" -> builder.port(parsePort(arg, value(arg, it)));
-        case "--controller-port" -> builder.controllerPort(parsePort(arg, value(arg, it)));
-        case "--data-dir" -> builder.dataDir(Path.of(value(arg, it)));
-        case "--property" -> {
-          String property = value(arg, it);
-          int eq = property.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException("--property needs name=value, got: " + property);
-          }
-          builder.brokerProperty(property.substring(0, eq), property.substring(eq + 1));
-        }
-        default -> throw new IllegalArgumentException("unknown option: " + arg);
-      }
-    }
-    return builder;
-  }
-
-  private static String value(String option, Iterator<String> it) {
-    if (!it.hasNext()) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return it.next();
-  }
-
-  private static int parsePort(String option, String value) {
+  /** The options as a broker builder; a port out of range is a usage error. */
+  EmbeddedKafkaBroker.Builder builder() {
     try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs a port number, got: " + value, e);
+      EmbeddedKafkaBroker.Builder builder =
+          EmbeddedKafkaBroker.builder()
+              .port(port)
+              .controllerPort(controllerPort)
+              .brokerProperties(properties);
+      return dataDir == null ? builder : builder.dataDir(dataDir);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 }

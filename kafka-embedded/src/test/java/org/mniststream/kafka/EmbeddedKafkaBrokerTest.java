@@ -3,7 +3,6 @@ package org.mniststream.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,17 +67,5 @@ class EmbeddedKafkaBrokerTest {
   void shouldRejectTheSamePortForClientsAndController() {
     assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().port(9092).controllerPort(9092).build())
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void shouldMakeTheChildClasspathAbsoluteBecauseTheChildRunsInTheDataDir() {
-    String cwd = Path.of("").toAbsolutePath().toString();
-
-    String classpath =
-        EmbeddedKafkaBroker.childClasspath(
-            String.join(File.pathSeparator, "target/cli.jar", "/opt/lib/a.jar", "lib/*", ""));
-
-    assertThat(classpath.split(File.pathSeparator))
-        .containsExactly(cwd + "/target/cli.jar", "/opt/lib/a.jar", cwd + "/lib/*");
   }
 }

@@ -1,26 +1,30 @@
 package org.mniststream.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class EmbeddedKafkaMainTest {
 
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
   @Test
   void shouldParsePortsDataDirAndProperties(@TempDir Path dir) {
-    EmbeddedKafkaBroker.Builder builder =
-        EmbeddedKafkaMain.parse(
-            new String[] {
-              "--port", "29092",
-              "--controller-port", "29093",
-              "--data-dir", dir.toString(),
-              "--property", "log.retention.ms=5000"
-            });
+    EmbeddedKafkaMain main = new EmbeddedKafkaMain();
+    new CommandLine(main)
+        .parseArgs(
+            "--port", "29092",
+            "--controller-port", "29093",
+            "--data-dir", dir.toString(),
+            "--property", "log.retention.ms=5000");
 
-    try (EmbeddedKafkaBroker broker = builder.build()) {
+    try (EmbeddedKafkaBroker broker = main.builder().build()) {
       assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:29092");
       assertThat(broker.controllerPort()).isEqualTo(29093);
       assertThat(broker.dataDir()).isEqualTo(dir);
@@ -29,17 +33,28 @@ class EmbeddedKafkaMainTest {
   }
 
   @Test
-  void shouldAnswerHelpWithNoBuilder() {
-    assertThat(EmbeddedKafkaMain.parse(new String[] {"--help"})).isNull();
+  void shouldAnswerHelpWithTheUsageAndNoBroker() {
+    assertThat(execute("--help")).isZero();
+
+    assertThat(out.toString())
+        .startsWith("Usage: broker")
+        .contains("--data-dir", "--property")
+        .doesNotContain("bootstrap.servers=");
   }
 
   @Test
   void shouldRejectMalformedOptions() {
-    assertThatThrownBy(() -> EmbeddedKafkaMain.parse(new String[] {"--bogus"}))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> EmbeddedKafkaMain.parse(new String[] {"--port"}))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> EmbeddedKafkaMain.parse(new String[] {"--property", "novalue"}))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(execute("--bogus")).isEqualTo(2);
+    assertThat(execute("--port")).isEqualTo(2);
+    assertThat(execute("--property", "novalue")).isEqualTo(2);
+    assertThat(execute("--port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--bogus", "novalue", "not a port: 70000");
+  }
+
+  private int execute(String... args) {
+    return new CommandLine(new EmbeddedKafkaMain())
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute(args);
   }
 }

@@ -16,22 +16,25 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain Kafka clients for the ITs, configured like the product's (acks=all, idempotent). */
-final class KafkaClients {
+/**
+ * Plain Kafka clients for the ITs, configured like the product's (acks=all, idempotent); public for
+ * the fixture's ITs in test-support, which use this module's test-jar.
+ */
+public final class KafkaClients {
 
-  static final Duration AWAIT = Duration.ofSeconds(30);
+  public static final Duration AWAIT = Duration.ofSeconds(30);
 
   private KafkaClients() {}
 
-  static String topicName() {
+  public static String topicName() {
     return "it-" + UUID.randomUUID();
   }
 
-  static KafkaProducer<String, String> producer(String bootstrap) {
+  public static KafkaProducer<String, String> producer(String bootstrap) {
     return new KafkaProducer<>(producerProps(bootstrap));
   }
 
-  static KafkaProducer<String, String> transactionalProducer(String bootstrap) {
+  public static KafkaProducer<String, String> transactionalProducer(String bootstrap) {
     Properties props = producerProps(bootstrap);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + UUID.randomUUID());
     KafkaProducer<String, String> producer = new KafkaProducer<>(props);
@@ -39,7 +42,7 @@ final class KafkaClients {
     return producer;
   }
 
-  static KafkaConsumer<String, String> consumer(String bootstrap, String isolationLevel) {
+  public static KafkaConsumer<String, String> consumer(String bootstrap, String isolationLevel) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-group-" + UUID.randomUUID());
@@ -52,7 +55,7 @@ final class KafkaClients {
   }
 
   /** Polls until exactly {@code expected} values arrived (in order), then commits them. */
-  static List<String> pollValues(KafkaConsumer<String, String> consumer, int expected) {
+  public static List<String> pollValues(KafkaConsumer<String, String> consumer, int expected) {
     List<String> values = new ArrayList<>();
     await()
         .atMost(AWAIT)

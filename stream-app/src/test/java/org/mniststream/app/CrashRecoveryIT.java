@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
-import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.testing.KafkaFixture;
 
 /**
  * The crash case of batching, with a real broker and a real kill -9: a child JVM runs {@code

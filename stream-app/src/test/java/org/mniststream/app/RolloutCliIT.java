@@ -21,10 +21,10 @@ import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
-import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.testing.KafkaFixture;
 
 /**
  * The operator's path on a real broker: {@code models}, then {@code rollout}s a running app obeys.

@@ -25,11 +25,11 @@ import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
-import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.testing.KafkaFixture;
 
 /**
  * The whole app (the production {@link StreamApp}, exactly_once_v2) against a real broker: one

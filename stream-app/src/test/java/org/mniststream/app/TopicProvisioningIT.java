@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.config.AppConfig;
-import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.testing.KafkaFixture;
 
 /**
  * A user's first real deployment: an existing cluster on which nobody created the topics yet. The

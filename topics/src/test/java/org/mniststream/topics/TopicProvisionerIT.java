@@ -15,8 +15,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.topics.TopicProvisioner.Report;
 import org.mniststream.topics.TopicProvisioner.State;
 

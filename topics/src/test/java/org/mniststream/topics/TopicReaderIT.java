@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mniststream.kafka.KafkaFixture;
+import org.mniststream.testing.KafkaFixture;
 
 class TopicReaderIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);

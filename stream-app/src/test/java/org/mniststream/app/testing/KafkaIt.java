@@ -22,8 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.mniststream.kafka.KafkaFixture;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.testing.KafkaFixture;
 import org.mniststream.topics.TopicReader;
 
 /** Topics and plain clients for the ITs, on the shared real broker. */

@@ -1,11 +1,14 @@
-package org.mniststream.kafka;
+package org.mniststream.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.mniststream.kafka.BrokerConfig;
 
 class KafkaFixtureTest {
 
@@ -27,6 +30,20 @@ class KafkaFixtureTest {
   }
 
   @Test
+  void shouldTellBeforeStartingWhetherTheFixtureCanRestart() {
+    Map<String, String> external = Map.of(KafkaFixture.BOOTSTRAP_VARIABLE, "broker-1:9092");
+    Map<String, String> embedded = Map.of(KafkaFixture.FIXTURE_VARIABLE, "embedded");
+    Map<String, String> container = Map.of(KafkaFixture.FIXTURE_VARIABLE, "testcontainers");
+
+    assertThat(KafkaFixture.startsRestartable(name -> Optional.ofNullable(external.get(name))))
+        .isFalse();
+    assertThat(KafkaFixture.startsRestartable(name -> Optional.ofNullable(embedded.get(name))))
+        .isTrue();
+    assertThat(KafkaFixture.startsRestartable(name -> Optional.ofNullable(container.get(name))))
+        .isFalse();
+  }
+
+  @Test
   void shouldRejectAnUnknownForcedKind() {
     Map<String, String> settings = Map.of(KafkaFixture.FIXTURE_VARIABLE, "podman");
 
@@ -38,8 +55,19 @@ class KafkaFixtureTest {
   }
 
   @Test
-  void shouldRunTheOfficialImageOfTheClientVersion() {
-    assertThat(KafkaFixture.imageName()).isEqualTo("apache/kafka:4.1.1");
+  void shouldRunTheOfficialImageOfTheClientVersion() throws Exception {
+    assertThat(KafkaFixture.imageName()).isEqualTo("apache/kafka:" + pinnedKafkaVersion());
+  }
+
+  /** The parent pom's {@code kafka.version}, filtered into a test resource by the build. */
+  private static String pinnedKafkaVersion() throws Exception {
+    Properties props = new Properties();
+    try (InputStream in = KafkaFixtureTest.class.getResourceAsStream("/kafka-version.properties")) {
+      props.load(in);
+    }
+    String version = props.getProperty("kafka.version");
+    assertThat(version).as("kafka.version filtered by the build").doesNotContain("${");
+    return version;
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.mniststream.kafka;
+package org.mniststream.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

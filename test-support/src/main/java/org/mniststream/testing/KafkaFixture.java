@@ -1,4 +1,4 @@
-package org.mniststream.kafka;
+package org.mniststream.testing;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.utils.AppInfoParser;
+import org.mniststream.kafka.BrokerConfig;
+import org.mniststream.kafka.EmbeddedKafkaBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -106,6 +108,19 @@ public final class KafkaFixture implements AutoCloseable {
       }
       return shared;
     }
+  }
+
+  /**
+   * Whether a fixture {@link #start()} would start now {@link #supportsRestart()}s, decided without
+   * starting one: a test that needs restarts assumes this before it spends a broker start.
+   */
+  public static boolean startsRestartable() {
+    return startsRestartable(KafkaFixture::lookup);
+  }
+
+  static boolean startsRestartable(Function<String, Optional<String>> settings) {
+    return setting(settings, BOOTSTRAP_VARIABLE).isEmpty()
+        && KIND_EMBEDDED.equals(chooseKind(setting(settings, FIXTURE_VARIABLE)));
   }
 
   static KafkaFixture start(
