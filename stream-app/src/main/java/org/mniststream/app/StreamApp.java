@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.mniststream.app.config.AppSettings;
@@ -26,6 +30,8 @@ import org.mniststream.app.models.ModelBootstrap;
 import org.mniststream.app.models.ModelRegistry;
 import org.mniststream.app.models.ModelsTopicLookup;
 import org.mniststream.app.ops.AppMetrics;
+import org.mniststream.app.ops.AppStats;
+import org.mniststream.app.ops.HeartbeatPublisher;
 import org.mniststream.app.ops.HttpEndpoints;
 import org.mniststream.app.ops.ProcessMetrics;
 import org.mniststream.app.topology.ClassifierTopology;
@@ -63,6 +69,8 @@ public final class StreamApp implements AutoCloseable {
   private volatile KafkaStreams streams;
   private volatile KafkaStreamsMetrics streamsMetrics;
   private final ProcessMetrics processMetrics = new ProcessMetrics();
+  private final Instant startedAt = clock.instant();
+  private HeartbeatPublisher heartbeat;
 
   /** Validates the configuration, loads the trusted keys and opens the HTTP endpoint. */
   public StreamApp(Properties config) {
@@ -150,6 +158,22 @@ public final class StreamApp implements AutoCloseable {
    */
   public void start() throws Exception {
     StartupTopicCheck.run(config, topicNames, settings);
+    synchronized (this) {
+      if (closed.get()) {
+        throw new InterruptedException("closed during startup");
+      }
+      heartbeat =
+          new HeartbeatPublisher(
+                  identity(),
+                  ClientConfigs.producer(config, "heartbeat"),
+                  topicNames.instances(),
+                  registry::status,
+                  () -> streams,
+                  topicNames.images(),
+                  () -> AppStats.of(meters),
+                  clock)
+              .start();
+    }
     try {
       bootstrap.run(settings.modelWaitTimeout());
       registry.markLive();
@@ -183,6 +207,31 @@ public final class StreamApp implements AutoCloseable {
       streamsMetrics = new KafkaStreamsMetrics(ks);
       streamsMetrics.bindTo(meters);
       ks.start();
+    }
+  }
+
+  /** Who this instance is on the instances topic. */
+  private HeartbeatPublisher.Identity identity() {
+    String host = settings.advertisedHost().isEmpty() ? localHostName() : settings.advertisedHost();
+    String id =
+        settings.instanceId().isEmpty()
+            ? localHostName() + "-" + ProcessHandle.current().pid()
+            : settings.instanceId();
+    return new HeartbeatPublisher.Identity(
+        id,
+        config.getProperty(
+            StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfigFactory.DEFAULT_APPLICATION_ID),
+        settings.modelName(),
+        "http://" + host + ":" + http.port(),
+        startedAt,
+        settings.heartbeatInterval());
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
     }
   }
 
@@ -230,6 +279,13 @@ public final class StreamApp implements AutoCloseable {
       return;
     }
     bootstrap.stop();
+    HeartbeatPublisher hb;
+    synchronized (this) {
+      hb = heartbeat;
+    }
+    if (hb != null) {
+      hb.close(); // the tombstone first: the fleet view shows a clean shutdown at once
+    }
     KafkaStreams ks;
     synchronized (this) {
       ks = streams;

@@ -25,9 +25,11 @@ import org.mniststream.app.config.ClientConfigs;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.topics.FleetView;
 import org.mniststream.topics.ModelsTopicContents;
 import org.mniststream.topics.TopicAdminException;
 import org.mniststream.topics.TopicLayout;
@@ -306,7 +308,60 @@ public final class StreamAppCli implements Callable<Integer> {
       out.println(
           state.versions().size() + " version(s) of " + name + " on " + topics.models() + ".");
       out.println("Rollout: " + RolloutEdit.describe(state.rollout()));
+      printFleet(out, state.fleet(), name, Instant.now());
       return OK;
+    }
+
+    /** The instances serving {@code modelName}, from their heartbeats on the instances topic. */
+    static void printFleet(PrintWriter out, FleetView fleet, String modelName, Instant now) {
+      List<InstanceHeartbeat> live =
+          fleet.live(now).stream().filter(h -> h.getModelName().equals(modelName)).toList();
+      out.println();
+      out.printf(
+          "%-24s %-12s %-26s %-10s %-7s %-12s %-7s %8s %6s %12s  %s%n",
+          "INSTANCE",
+          "STATE",
+          "HTTP",
+          "PARTITIONS",
+          "ACTIVE",
+          "CANARY",
+          "SHADOW",
+          "EVENTS/S",
+          "LAG",
+          "CONVERGED_MS",
+          "LAST_REFUSAL");
+      for (InstanceHeartbeat h : live) {
+        out.printf(
+            "%-24s %-12s %-26s %-10s %-7s %-12s %-7s %8.1f %6s %12s  %s%n",
+            h.getInstanceId(),
+            h.getStreamsState(),
+            h.getHttpAddress() == null ? "-" : h.getHttpAddress(),
+            h.getPartitions().toString().replace(" ", ""),
+            version(h.getActiveVersion()),
+            h.getCanaryVersion() == null
+                ? "-"
+                : "v" + h.getCanaryVersion() + "@" + h.getCanaryPercent() + "%",
+            version(h.getShadowVersion()),
+            h.getEventsPerSecond(),
+            h.getLag() == null ? "-" : h.getLag().toString(),
+            h.getRoutingRecordAt() == null || h.getRoutingAppliedAt() == null
+                ? "-"
+                : Long.toString(
+                    Duration.between(h.getRoutingRecordAt(), h.getRoutingAppliedAt()).toMillis()),
+            h.getLastRefusal() == null ? "-" : h.getLastRefusal());
+      }
+      for (InstanceHeartbeat h : fleet.dead(now)) {
+        if (h.getModelName().equals(modelName)) {
+          out.printf(
+              "%-24s %-12s last heartbeat %d s ago, no clean shutdown%n",
+              h.getInstanceId(), "DEAD?", Duration.between(h.getSentAt(), now).toSeconds());
+        }
+      }
+      out.println(live.size() + " live instance(s) of " + modelName + ".");
+    }
+
+    private static String version(Long v) {
+      return v == null ? "-" : "v" + v;
     }
   }
 
@@ -400,27 +455,35 @@ public final class StreamAppCli implements Callable<Integer> {
 
   /** The versions and rollout of one model, read from the whole control topics. */
   record ControlTopics(
-      NavigableMap<Long, ModelVersion> versions, ModelRollout rollout, List<String> undecodable) {
+      NavigableMap<Long, ModelVersion> versions,
+      ModelRollout rollout,
+      List<String> undecodable,
+      FleetView fleet) {
 
     static ControlTopics read(Properties props, TopicNames topics, String modelName)
         throws Exception {
       AvroSerde<ModelRollout> rolloutSerde = ContractSerdes.modelRollout();
       ModelsTopicContents models = new ModelsTopicContents();
+      FleetView fleet = new FleetView();
       ModelRollout rollout = null;
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(ClientConfigs.consumer(props, "cli"))) {
         for (ConsumerRecord<byte[], byte[]> r :
             TopicReader.readAll(
-                consumer, List.of(topics.models(), topics.rollouts()), CLIENT_TIMEOUT)) {
-          if (!r.topic().equals(topics.rollouts())) {
+                consumer,
+                List.of(topics.models(), topics.rollouts(), topics.instances()),
+                CLIENT_TIMEOUT)) {
+          if (r.topic().equals(topics.models())) {
             models.apply(r);
+          } else if (r.topic().equals(topics.instances())) {
+            fleet.apply(r);
           } else if (r.key() != null
               && modelName.equals(new String(r.key(), StandardCharsets.UTF_8))) {
             rollout = r.value() == null ? null : decodeRollout(rolloutSerde, r.value());
           }
         }
       }
-      return new ControlTopics(models.versions(modelName), rollout, models.undecodable());
+      return new ControlTopics(models.versions(modelName), rollout, models.undecodable(), fleet);
     }
 
     private static ModelRollout decodeRollout(AvroSerde<ModelRollout> serde, byte[] value) {

@@ -29,6 +29,12 @@ import java.util.Properties;
  *     to answer before it gives up with one line that says so
  * @param createTopics {@value #STARTUP_CREATE_TOPICS}: create missing topics at start-up (with the
  *     layout of {@code mnist-stream topics}) instead of refusing to start
+ * @param instanceId {@value #INSTANCE_ID}: this instance's id on the instances topic; empty means
+ *     host name and process id
+ * @param heartbeatInterval {@value #INSTANCE_HEARTBEAT_MS}: how often the instance publishes its
+ *     heartbeat
+ * @param advertisedHost {@value #HTTP_ADVERTISED_HOST}: the host name others reach the HTTP
+ *     endpoint by, in the heartbeat; empty means this machine's host name
  */
 public record AppSettings(
     String modelName,
@@ -41,7 +47,10 @@ public record AppSettings(
     Duration modelWaitTimeout,
     int retainedVersions,
     Duration kafkaTimeout,
-    boolean createTopics) {
+    boolean createTopics,
+    String instanceId,
+    Duration heartbeatInterval,
+    String advertisedHost) {
 
   public static final String MODEL_NAME = "model.name";
   public static final String BATCH_SIZE = "inference.batch.size";
@@ -54,6 +63,9 @@ public record AppSettings(
   public static final String RETAINED_VERSIONS = "model.retained-versions";
   public static final String STARTUP_KAFKA_TIMEOUT_MS = "startup.kafka-timeout-ms";
   public static final String STARTUP_CREATE_TOPICS = "startup.create-topics";
+  public static final String INSTANCE_ID = "instance.id";
+  public static final String INSTANCE_HEARTBEAT_MS = "instance.heartbeat-ms";
+  public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
 
   /** Every app key with its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -72,6 +84,9 @@ public record AppSettings(
     require(
         kafkaTimeout.toMillis() >= 1000,
         STARTUP_KAFKA_TIMEOUT_MS + " must be >= 1000, got " + kafkaTimeout.toMillis());
+    require(
+        heartbeatInterval.toMillis() >= 100,
+        INSTANCE_HEARTBEAT_MS + " must be >= 100, got " + heartbeatInterval.toMillis());
     trustedKeys = List.copyOf(trustedKeys);
   }
 
@@ -92,7 +107,10 @@ public record AppSettings(
         Duration.ofMillis(longValue(props, STARTUP_MODEL_TIMEOUT_MS)),
         integer(props, RETAINED_VERSIONS),
         Duration.ofMillis(longValue(props, STARTUP_KAFKA_TIMEOUT_MS)),
-        bool(props, STARTUP_CREATE_TOPICS));
+        bool(props, STARTUP_CREATE_TOPICS),
+        get(props, INSTANCE_ID).trim(),
+        Duration.ofMillis(longValue(props, INSTANCE_HEARTBEAT_MS)),
+        get(props, HTTP_ADVERTISED_HOST).trim());
   }
 
   private static Map<String, String> defaults() {
@@ -108,6 +126,9 @@ public record AppSettings(
     d.put(RETAINED_VERSIONS, "3");
     d.put(STARTUP_KAFKA_TIMEOUT_MS, "60000");
     d.put(STARTUP_CREATE_TOPICS, "false");
+    d.put(INSTANCE_ID, "");
+    d.put(INSTANCE_HEARTBEAT_MS, "2000");
+    d.put(HTTP_ADVERTISED_HOST, "");
     return Collections.unmodifiableMap(d);
   }
 
