@@ -6,6 +6,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import java.util.concurrent.TimeUnit;
 import org.mniststream.model.Architecture;
+import org.mniststream.model.EngineTuning;
 import org.mniststream.model.InputNormalizer;
 import org.mniststream.model.LoadedModel;
 import org.mniststream.model.ModelParameters;
@@ -104,7 +105,7 @@ public class InferenceBenchmark {
   public static class NaiveTuned extends Naive {
     @Override
     void tune() {
-      ProductTuning.apply();
+      EngineTuning.apply();
     }
   }
 
@@ -116,7 +117,7 @@ public class InferenceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws MalformedModelException {
-      ProductTuning.apply();
+      EngineTuning.apply();
       model = LoadedModel.load(benchmarkModel(), Architecture.CNN_V1);
       batch = MnistLikeInputs.batch(model.normalizer(), MnistLikeInputs.MAX_BATCH, INPUT_SEED);
     }

@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mniststream.model.Architecture;
+import org.mniststream.model.EngineTuning;
 import org.mniststream.model.LoadedModel;
 
 /**
@@ -18,7 +19,7 @@ public final class InferenceLoop {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 64;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int callers = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    ProductTuning.apply();
+    EngineTuning.apply();
     try (LoadedModel model =
         LoadedModel.load(InferenceBenchmark.benchmarkModel(), Architecture.CNN_V1)) {
       float[] input =

@@ -13,6 +13,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mniststream.model.Architecture;
+import org.mniststream.model.EngineTuning;
 import org.mniststream.model.InputNormalizer;
 import org.mniststream.model.ModelParameters;
 import org.mniststream.schemas.ModelVersion;
@@ -65,7 +66,7 @@ public class RawOpsBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws MalformedModelException {
-    ProductTuning.apply();
+    EngineTuning.apply();
     ModelVersion version = InferenceBenchmark.benchmarkModel();
     model = Model.newInstance("raw", "PyTorch");
     model.setBlock(Architecture.CNN_V1.newBlock());

@@ -16,8 +16,8 @@ import java.util.List;
  * index-tracking kernel ({@code cpu_max_pool}, scalar, computes argmax indices nobody reads in
  * inference); it took about half of CNN_V1's forward time in perf. Here a 2x2/stride-2 max-pool is
  * the element-wise maximum of the four strided 2x2 phases of its input: the same values, bit for
- * bit (max is exact, and both propagate NaN), through libtorch's element-wise kernels: 0.9-1.3 ms
- * instead of 16-17 ms for batch 64's first pool on one thread.
+ * bit (max is exact, and both propagate NaN), through libtorch's element-wise kernels, which are an
+ * order of magnitude faster (figures in docs/BENCHMARKS.md).
  *
  * <p>Holds {@link Parameter}s, not arrays: it owns nothing, reads each parameter's current array
  * per call (so a block that is still being trained stays in sync), and every array it creates

@@ -14,11 +14,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why one: libtorch's default is an OpenMP team as wide as the machine for every op of every
  * calling thread. When the cores are busy (other stream threads, GC, a broker or a trainer on the
- * same box) each op's team waits at a barrier for a thread the OS has descheduled: on a loaded
- * 2-core box the raw CNN forward of one image went from ~0.25 ms (one thread) to ~46 ms (default
- * two). With one thread every op runs inline on its caller, with no barrier and no spinning
- * workers, and the parallelism comes from the callers: give Kafka Streams up to one stream thread
- * per core. See docs/BENCHMARKS.md.
+ * same box) each op's team waits at a barrier for a thread the OS has descheduled, and a forward
+ * pass becomes many times slower (docs/BENCHMARKS.md, "OpenMP"). With one thread every op runs
+ * inline on its caller, with no barrier and no spinning workers, and the parallelism comes from the
+ * callers: give Kafka Streams up to one stream thread per core. See docs/BENCHMARKS.md.
  *
  * <p>The system properties {@code ai.djl.pytorch.num_threads} and {@code
  * ai.djl.pytorch.num_interop_threads}, when set, win (for a process with one inference thread and

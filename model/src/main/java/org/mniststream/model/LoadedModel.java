@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.InputContract;
 import org.mniststream.schemas.ModelVersion;
 
@@ -41,8 +42,8 @@ public final class LoadedModel implements AutoCloseable {
    * Largest forward pass; bigger batches run in chunks of this size. Bounds the native memory of a
    * call (CNN_V1's first activation is 86 KB per image: 5.5 MB for 64, 22 MB for 256), which keeps
    * each chunk's activations inside glibc's raised mmap threshold ({@link NativeHeapTuning}) and
-   * out of the way of the other callers' caches. Throughput per caller is flat from 64 up (JMH:
-   * ~9,900 images/s at 64, ~10,500 at 256 in chunks), so nothing is lost by it.
+   * out of the way of the other callers' caches. Throughput per caller is flat from 64 up (JMH,
+   * docs/BENCHMARKS.md), so nothing is lost by it.
    */
   static final int CHUNK = 64;
 
@@ -76,7 +77,7 @@ public final class LoadedModel implements AutoCloseable {
     try {
       Block block = architecture.newBlock();
       model.setBlock(block);
-      ModelParameters.load(block, model.getNDManager(), bytes(version.getParameters()));
+      ModelParameters.load(block, model.getNDManager(), AvroBytes.copyOf(version.getParameters()));
       ModelVersion metadata =
           ModelVersion.newBuilder(version).setParameters(ByteBuffer.allocate(0)).build();
       return new LoadedModel(metadata, architecture, model, normalizer);
@@ -225,12 +226,5 @@ public final class LoadedModel implements AutoCloseable {
   @Override
   public String toString() {
     return metadata.getModelName() + " v" + metadata.getVersion() + " (" + architecture.id() + ")";
-  }
-
-  static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer b = buffer.duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 }

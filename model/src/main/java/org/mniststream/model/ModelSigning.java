@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.InputContract;
 import org.mniststream.schemas.ModelVersion;
 
@@ -79,7 +80,7 @@ public final class ModelSigning {
     if (v.getSignature() == null) {
       return Optional.empty();
     }
-    byte[] signature = bytes(v.getSignature());
+    byte[] signature = AvroBytes.copyOf(v.getSignature());
     byte[] payload = signedPayload(v);
     for (PublicKey key : trusted) {
       try {
@@ -149,13 +150,6 @@ public final class ModelSigning {
       throw new IOException(file + " has no " + label + " block");
     }
     return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
-  }
-
-  static byte[] bytes(java.nio.ByteBuffer buffer) {
-    java.nio.ByteBuffer b = buffer.duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 
   static String hex(byte[] bytes) {

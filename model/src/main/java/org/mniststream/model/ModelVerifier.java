@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import java.security.PublicKey;
 import java.util.List;
 import org.mniststream.model.ModelRejectedException.Reason;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.ModelVersion;
 
 /**
@@ -25,7 +26,7 @@ public final class ModelVerifier {
   }
 
   public LoadedModel verifyAndLoad(ModelVersion v) throws ModelRejectedException {
-    byte[] parameters = LoadedModel.bytes(v.getParameters());
+    byte[] parameters = AvroBytes.copyOf(v.getParameters());
     String actual = Sha256.hex(parameters);
     if (!actual.equalsIgnoreCase(v.getParametersSha256())) {
       throw new ModelRejectedException(

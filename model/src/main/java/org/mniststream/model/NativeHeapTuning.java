@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
  * for 64 images) and frees them at the end of the call. With glibc's defaults a thread's arena then
  * trims its free top with {@code madvise(MADV_DONTNEED)}, so the next batch page-faults every page
  * back in and the kernel zeroes it: in perf, {@code clear_page_erms}, {@code exc_page_fault} and
- * friends, and the first conv of a 64-batch took ~5 ms instead of ~1 ms. Raising glibc's trim
- * threshold (and pinning the mmap threshold at its maximum, so that setting one does not drop the
- * other to its 128 KB default) keeps a thread's activation memory mapped between batches. The cost
- * is that each arena keeps up to {@link #TRIM_THRESHOLD} of free memory instead of returning it.
+ * friends, several times slower than with the memory kept mapped (docs/BENCHMARKS.md). Raising
+ * glibc's trim threshold (and pinning the mmap threshold at its maximum, so that setting one does
+ * not drop the other to its 128 KB default) keeps a thread's activation memory mapped between
+ * batches. The cost is that each arena keeps up to {@link #TRIM_THRESHOLD} of free memory instead
+ * of returning it.
  *
  * <p>The same settings can be given as the environment variables {@code MALLOC_TRIM_THRESHOLD_} and
  * {@code MALLOC_MMAP_THRESHOLD_}; when either is set, or on anything but Linux/glibc, or with

@@ -1,10 +1,10 @@
 package org.mniststream.app.topology;
 
-import java.nio.ByteBuffer;
 import org.mniststream.model.image.GrayImage;
 import org.mniststream.model.image.ImageDecodeException;
 import org.mniststream.model.image.MnistFitter;
 import org.mniststream.model.image.PngImages;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
@@ -70,7 +70,7 @@ public final class ImageValidator {
       return new Invalid(
           DeadLetterReason.INVALID_LABEL, "label must be a digit 0-9, got " + label, id);
     }
-    byte[] pixels = bytes(event.getPixels());
+    byte[] pixels = AvroBytes.copyOf(event.getPixels());
     GrayImage image;
     switch (event.getEncoding()) {
       case RAW_GRAY8 -> {
@@ -113,12 +113,5 @@ public final class ImageValidator {
       case INVALID_DIMENSIONS -> DeadLetterReason.INVALID_DIMENSIONS;
       case IMAGE_TOO_LARGE -> DeadLetterReason.IMAGE_TOO_LARGE;
     };
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer b = buffer.duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 }

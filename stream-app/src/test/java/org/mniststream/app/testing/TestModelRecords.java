@@ -8,6 +8,7 @@ import org.mniststream.model.Architecture;
 import org.mniststream.model.InputContracts;
 import org.mniststream.model.ModelParameters;
 import org.mniststream.model.ModelVersions;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.InputContract;
 import org.mniststream.schemas.ModelVersion;
@@ -62,7 +63,7 @@ public final class TestModelRecords {
   /** A version whose parameters do not match their declared SHA-256. */
   public static byte[] corrupt(long version) {
     ModelVersion v = decode(mlp(version));
-    byte[] parameters = bytes(v.getParameters());
+    byte[] parameters = AvroBytes.copyOf(v.getParameters());
     parameters[parameters.length / 2] ^= 0x5A;
     v.setParameters(ByteBuffer.wrap(parameters));
     return encode(v);
@@ -78,12 +79,5 @@ public final class TestModelRecords {
 
   public static ModelVersion decode(byte[] bytes) {
     return ContractSerdes.modelVersion().decode(bytes);
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer b = buffer.duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 }

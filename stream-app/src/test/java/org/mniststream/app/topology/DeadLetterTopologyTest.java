@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.app.testing.TopologyHarness;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ImageEvent;
@@ -56,7 +57,7 @@ class DeadLetterTopologyTest {
     DeadLetter letter = deadLetterFor(TestEvents.key("k"), garbage);
 
     assertThat(letter.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
-    assertThat(bytes(letter.getOriginalValue())).isEqualTo(garbage);
+    assertThat(AvroBytes.copyOf(letter.getOriginalValue())).isEqualTo(garbage);
   }
 
   @Test
@@ -174,8 +175,8 @@ class DeadLetterTopologyTest {
     assertThat(letter.getPartition()).isZero();
     assertThat(letter.getOffset()).isEqualTo(1L);
     assertThat(letter.getEventId()).isEqualTo("bad");
-    assertThat(bytes(letter.getOriginalKey())).isEqualTo(TestEvents.key("the-key"));
-    assertThat(bytes(letter.getOriginalValue())).isEqualTo(value);
+    assertThat(AvroBytes.copyOf(letter.getOriginalKey())).isEqualTo(TestEvents.key("the-key"));
+    assertThat(AvroBytes.copyOf(letter.getOriginalValue())).isEqualTo(value);
     assertThat(letter.getFailedAt()).isNotNull();
     assertThat(app.drainPredictions()).hasSize(1);
     assertThat(app.counter("mnist.dead.letters", "reason", "INVALID_LABEL")).isEqualTo(1);
@@ -196,16 +197,9 @@ class DeadLetterTopologyTest {
     assertThat(letter.getMessage()).isNotBlank();
     assertThat(letter.getSourceTopic()).isEqualTo(app.topicNames.images());
     assertThat(letter.getOffset()).isZero();
-    assertThat(letter.getOriginalKey() == null ? null : bytes(letter.getOriginalKey()))
+    assertThat(letter.getOriginalKey() == null ? null : AvroBytes.copyOf(letter.getOriginalKey()))
         .isEqualTo(key);
     assertThat(app.counter("mnist.dead.letters", "reason", letter.getReason().name())).isEqualTo(1);
     return letter;
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer b = buffer.duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 }

@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.mniststream.model.Sha256;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.trainer.data.DataUnavailableException;
-import org.mniststream.trainer.training.MnistTrainer;
 
 /**
  * A model version on disk, so it can be evaluated, published or fine-tuned without Kafka:
@@ -41,7 +41,7 @@ public final class SavedModel {
   /** Writes both files, each through a temporary file and a rename, creating {@code dir}. */
   public static void save(Path dir, ModelVersion version) throws IOException {
     Files.createDirectories(dir);
-    byte[] parameters = MnistTrainer.bytes(version.getParameters());
+    byte[] parameters = AvroBytes.copyOf(version.getParameters());
     ModelVersion metadata =
         ModelVersion.newBuilder(version).setParameters(ByteBuffer.allocate(0)).build();
     writeAtomically(dir, PARAMETERS_FILE, parameters);

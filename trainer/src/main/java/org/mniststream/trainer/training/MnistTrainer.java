@@ -15,7 +15,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,6 +33,7 @@ import org.mniststream.model.ModelRejectedException;
 import org.mniststream.model.ModelVerifier;
 import org.mniststream.model.ModelVersions;
 import org.mniststream.model.Sha256;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.EvaluationMetrics;
 import org.mniststream.schemas.InputContract;
 import org.mniststream.schemas.ModelVersion;
@@ -86,7 +86,7 @@ public final class MnistTrainer {
       throws MalformedModelException {
     Architecture architecture = architectureOf(parent);
     InputContract contract = parent.getInputContract();
-    byte[] parameters = bytes(parent.getParameters());
+    byte[] parameters = AvroBytes.copyOf(parent.getParameters());
     String sha256 = Sha256.hex(parameters);
     if (!sha256.equalsIgnoreCase(parent.getParametersSha256())) {
       throw new MalformedModelException(
@@ -358,13 +358,5 @@ public final class MnistTrainer {
             () ->
                 new IllegalArgumentException(
                     "unknown architecture '" + version.getArchitecture() + "'"));
-  }
-
-  /** A copy of the remaining bytes of {@code buffer}, leaving its position alone. */
-  public static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer copy = buffer.duplicate();
-    byte[] out = new byte[copy.remaining()];
-    copy.get(out);
-    return out;
   }
 }

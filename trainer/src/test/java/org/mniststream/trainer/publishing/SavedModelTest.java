@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mniststream.model.Architecture;
 import org.mniststream.model.ModelVersions;
+import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.trainer.data.DataUnavailableException;
 import org.mniststream.trainer.training.MnistTrainer;
@@ -31,7 +32,7 @@ class SavedModelTest {
 
     assertThat(loaded).isEqualTo(version);
     assertThat(Files.readAllBytes(dir.resolve(SavedModel.PARAMETERS_FILE)))
-        .isEqualTo(MnistTrainer.bytes(version.getParameters()));
+        .isEqualTo(AvroBytes.copyOf(version.getParameters()));
     assertThat(Files.size(dir.resolve(SavedModel.VERSION_FILE))).isLessThan(10_000);
     // the loaded parameters classify exactly like the saved ones
     TrainingData subset = SubsetModels.subsetData();
