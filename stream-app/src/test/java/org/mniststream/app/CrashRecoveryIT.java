@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
+import org.mniststream.kafka.ChildJvm;
+import org.mniststream.kafka.FreePorts;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.testing.KafkaFixture;
@@ -38,13 +38,11 @@ import org.mniststream.testing.KafkaFixture;
 class CrashRecoveryIT {
   private static final Duration AWAIT = Duration.ofSeconds(120);
   private final HttpClient http = HttpClient.newHttpClient();
-  private final List<Process> children = new ArrayList<>();
+  private final List<ChildJvm> children = new ArrayList<>();
 
   @AfterEach
-  void killChildren() throws InterruptedException {
-    for (Process p : children) {
-      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
+  void killChildren() {
+    children.forEach(ChildJvm::kill);
   }
 
   @Test
@@ -52,8 +50,8 @@ class CrashRecoveryIT {
     // Given an app whose batch never fills and whose max wait never passes
     KafkaIt kafka = new KafkaIt(KafkaFixture.shared(), 2);
     kafka.send(kafka.topics.models(), TestModelRecords.key(1), TestModelRecords.mlp(1));
-    int firstPort = freePort();
-    Process first =
+    int firstPort = FreePorts.loopback();
+    ChildJvm first =
         startChild(
             kafka,
             "first",
@@ -68,12 +66,11 @@ class CrashRecoveryIT {
     assertThat(predictionIds(kafka)).as("buffered, not yet classified").isEmpty();
     // and 50 more arrive, and it is killed without any chance to flush or commit
     sendEvents(kafka, 150, 200, ids);
-    first.destroyForcibly();
-    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    first.kill();
 
     // Then a restarted app, on a fresh state dir, classifies each of the 200 exactly once
-    int secondPort = freePort();
-    Process second =
+    int secondPort = FreePorts.loopback();
+    ChildJvm second =
         startChild(
             kafka,
             "second",
@@ -86,8 +83,10 @@ class CrashRecoveryIT {
             () -> assertThat(predictionIds(kafka)).containsExactlyInAnyOrderElementsOf(ids));
 
     // And a graceful stop (SIGTERM) adds nothing
-    second.destroy();
-    assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("graceful shutdown").isTrue();
+    second.stop(Duration.ofSeconds(60));
+    assertThat(second.exitValue())
+        .as("graceful shutdown, not SIGKILL after 60 s")
+        .isNotEqualTo(137);
     assertThat(predictionIds(kafka)).hasSize(ids.size()).doesNotHaveDuplicates();
   }
 
@@ -113,7 +112,7 @@ class CrashRecoveryIT {
         .toList();
   }
 
-  private Process startChild(KafkaIt kafka, String name, int port, Map<String, String> extra)
+  private ChildJvm startChild(KafkaIt kafka, String name, int port, Map<String, String> extra)
       throws IOException {
     Map<String, String> config =
         new LinkedHashMap<>(kafka.appConfig(Files.createTempDirectory("crash-it-" + name)));
@@ -122,27 +121,19 @@ class CrashRecoveryIT {
     config.put("consumer.session.timeout.ms", "6000");
     config.put("consumer.heartbeat.interval.ms", "1000");
     config.putAll(extra);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dai.djl.offline=true");
-    command.add("-Xmx1g");
-    command.add(StreamAppCli.class.getName());
-    command.add("run");
-    config.forEach(
-        (k, v) -> {
-          command.add("-D");
-          command.add(k + "=" + v);
-        });
-    Path log = Path.of("target", "crash-it-" + kafka.runId + "-" + name + ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    children.add(process);
-    return process;
+    List<String> args = new ArrayList<>(List.of("run"));
+    config.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
+    ChildJvm child =
+        ChildJvm.builder("crash-it-" + name, StreamAppCli.class.getName())
+            .jvmOptions(List.of("-Dai.djl.offline=true", "-Xmx1g"))
+            .args(args)
+            .logFile(Path.of("target", "crash-it-" + kafka.runId + "-" + name + ".log"))
+            .start();
+    children.add(child);
+    return child;
   }
 
-  private void awaitReady(Process process, int port) {
+  private void awaitReady(ChildJvm process, int port) {
     await()
         .atMost(AWAIT)
         .pollInterval(Duration.ofMillis(500))
@@ -166,12 +157,6 @@ class CrashRecoveryIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

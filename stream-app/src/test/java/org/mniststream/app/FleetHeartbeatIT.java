@@ -5,20 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
@@ -42,13 +38,12 @@ class FleetHeartbeatIT {
     kafka = new KafkaIt(KafkaFixture.shared(), 1);
     kafka.send(kafka.topics.models(), TestModelRecords.key(1), TestModelRecords.mlp(1));
     kafka.send(kafka.topics.models(), TestModelRecords.key(2), TestModelRecords.mlp(2));
-    Map<String, String> flags = new HashMap<>(kafka.appConfig(Files.createTempDirectory("fleet")));
-    flags.put("http.port", "0");
-    flags.put("instance.id", "fleet-it-" + kafka.runId);
-    flags.put("instance.heartbeat-ms", "200");
-    flags.put("http.advertised-host", "127.0.0.1");
-    app = new StreamApp(AppConfig.load(Optional.empty(), Map.of(), flags));
-    app.start();
+    app =
+        kafka.startApp(
+            Map.of(
+                "instance.id", "fleet-it-" + kafka.runId,
+                "instance.heartbeat-ms", "200",
+                "http.advertised-host", "127.0.0.1"));
   }
 
   @AfterEach

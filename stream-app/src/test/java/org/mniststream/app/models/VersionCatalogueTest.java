@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +13,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.models.VersionCatalogue.Change;
-import org.mniststream.model.InputContracts;
 import org.mniststream.schemas.ContractSerdes;
-import org.mniststream.schemas.EvaluationMetrics;
 import org.mniststream.schemas.ModelVersion;
+import org.mniststream.testing.ModelVersionRecords;
 
 /** The catalogue alone: records with made-up parameters, nothing verified or loaded. */
 class VersionCatalogueTest {
@@ -172,29 +170,7 @@ class VersionCatalogueTest {
 
   /** A models-topic value: only the version and the parameter bytes matter to the catalogue. */
   private static byte[] record(long version, String parameters) {
-    ModelVersion v =
-        ModelVersion.newBuilder()
-            .setModelName("mnist")
-            .setVersion(version)
-            .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
-            .setFramework("test")
-            .setEngine("test")
-            .setArchitecture("mlp-v1")
-            .setInputContract(InputContracts.scaledToUnit())
-            .setParameters(ByteBuffer.wrap(parameters.getBytes()))
-            .setParametersSha256("not checked here")
-            .setMetrics(
-                EvaluationMetrics.newBuilder()
-                    .setTestAccuracy(0)
-                    .setTestLoss(0)
-                    .setTestSize(0)
-                    .setPerClassAccuracy(List.of())
-                    .setConfusionMatrix(List.of())
-                    .build())
-            .setTrainingConfig(Map.of())
-            .setDatasetFingerprint("none")
-            .build();
-    return ContractSerdes.modelVersion().encode(v);
+    return ModelVersionRecords.encoded("mnist", version, parameters);
   }
 
   private static ModelVersion decode(byte[] record) {

@@ -1,11 +1,16 @@
 package org.mniststream.app.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +27,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.mniststream.app.StreamApp;
+import org.mniststream.app.config.AppConfig;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.testing.KafkaFixture;
 import org.mniststream.topics.TopicReader;
@@ -124,5 +133,40 @@ public final class KafkaIt {
       }
       return behind;
     }
+  }
+
+  /**
+   * Starts the production app on this run's topics with a free HTTP port, the given settings on
+   * top; the caller closes it.
+   */
+  public StreamApp startApp(Map<String, String> settings) throws Exception {
+    Map<String, String> flags = new HashMap<>(appConfig(Files.createTempDirectory("it-state")));
+    flags.put("http.port", "0");
+    flags.putAll(settings);
+    StreamApp app = new StreamApp(AppConfig.load(Optional.empty(), Map.of(), flags));
+    try {
+      app.start();
+    } catch (Exception e) {
+      app.close();
+      throw e;
+    }
+    return app;
+  }
+
+  /** Sends one 28x28 event and waits until its committed prediction names {@code version}. */
+  public void assertNextEventClassifiedBy(String eventId, long version, Duration within)
+      throws Exception {
+    send(
+        topics.images(),
+        TestEvents.key(eventId),
+        TestEvents.encode(TestEvents.raw28(eventId, null)));
+    await()
+        .atMost(within)
+        .untilAsserted(
+            () ->
+                assertThat(readCommitted(topics.predictions(), ContractSerdes.prediction()))
+                    .filteredOn(p -> p.getEventId().equals(eventId))
+                    .extracting(Prediction::getModelVersion)
+                    .containsExactly(version));
   }
 }

@@ -1,6 +1,7 @@
-package org.mniststream.topics;
+package org.mniststream.testing;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,15 +10,19 @@ import org.mniststream.schemas.EvaluationMetrics;
 import org.mniststream.schemas.InputContract;
 import org.mniststream.schemas.ModelVersion;
 
-/** Model version records with made-up parameters: this module reads topics, it loads no model. */
-final class TestVersions {
-  private TestVersions() {}
+/**
+ * Models-topic values with made-up parameters, for tests of code that reads, keeps or compares
+ * model records without loading them (readers, catalogues). Nothing here would pass verification.
+ */
+public final class ModelVersionRecords {
+  private ModelVersionRecords() {}
 
-  static ModelVersion version(String model, long version, String sha) {
+  /** A version of {@code model} whose parameters are the bytes of {@code parameters}. */
+  public static ModelVersion unverifiable(String model, long version, String parameters) {
     return ModelVersion.newBuilder()
         .setModelName(model)
         .setVersion(version)
-        .setCreatedAt(Instant.parse("2026-11-30T10:00:00Z"))
+        .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
         .setFramework("test")
         .setEngine("none")
         .setArchitecture("mlp-v1")
@@ -31,8 +36,8 @@ final class TestVersions {
                 .setStd(1)
                 .setResize("mnist-fit")
                 .build())
-        .setParameters(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-        .setParametersSha256(sha)
+        .setParameters(ByteBuffer.wrap(parameters.getBytes(StandardCharsets.UTF_8)))
+        .setParametersSha256("not checked here: " + parameters)
         .setMetrics(
             EvaluationMetrics.newBuilder()
                 .setTestAccuracy(0)
@@ -46,7 +51,8 @@ final class TestVersions {
         .build();
   }
 
-  static byte[] encoded(String model, long version, String sha) {
-    return ContractSerdes.modelVersion().encode(version(model, version, sha));
+  /** {@link #unverifiable} encoded as the models topic carries it. */
+  public static byte[] encoded(String model, long version, String parameters) {
+    return ContractSerdes.modelVersion().encode(unverifiable(model, version, parameters));
   }
 }
