@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.mniststream.cli.PredictionTracker.ServingGaps;
 import org.mniststream.kafka.ChildJvm;
+import org.mniststream.schemas.json.JsonCodec;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -328,41 +329,62 @@ final class BenchCommand implements Callable<Integer> {
           rssMax >> 20);
     }
 
+    /** The run as one JSON line (appended to {@code --json FILE}); the field names are stable. */
     String json() {
-      return String.format(
-          Locale.ROOT,
-          "{\"at\":\"%s\",\"guarantee\":\"%s\",\"targetRate\":%.0f,\"seconds\":%d,\"sent\":%d,"
-              + "\"predictions\":%d,\"duplicates\":%d,\"deadLetters\":%d,\"sustainedPerSecond\":%.1f,"
-              + "\"latencyMs\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
-              + "\"longestGapMs\":%d,\"generatorPauseMs\":%d,\"swaps\":%d,\"servingGapMs\":{\"swapMedian\":%d,"
-              + "\"swapMax\":%d,\"awayMedian\":%d,\"awayMax\":%d},\"appCpuPercent\":%.1f,\"rssStartBytes\":%d,\"rssEndBytes\":%d,"
-              + "\"rssMinBytes\":%d,\"rssMaxBytes\":%d,\"rssEvery5sMiB\":%s}%n",
-          at,
-          guarantee,
-          targetRate,
-          seconds,
-          sent,
-          predictions,
-          duplicates,
-          deadLetters,
-          sustainedPerSecond,
-          ms(50),
-          ms(95),
-          ms(99),
-          latency.getMaxValue() / 1000.0,
-          maxGapMillis,
-          generatorPauseMillis,
-          servingGaps.swaps(),
-          ServingGaps.median(servingGaps.nearSwaps()),
-          ServingGaps.max(servingGaps.nearSwaps()),
-          ServingGaps.median(servingGaps.awayFromSwaps()),
-          ServingGaps.max(servingGaps.awayFromSwaps()),
-          appCpuPercent,
-          rssStart,
-          rssEnd,
-          rssMin,
-          rssMax,
-          rssSamplesMiB);
+      return JsonCodec.write(
+              new Report(
+                  at,
+                  guarantee,
+                  targetRate,
+                  seconds,
+                  sent,
+                  predictions,
+                  duplicates,
+                  deadLetters,
+                  sustainedPerSecond,
+                  new Report.LatencyMs(ms(50), ms(95), ms(99), latency.getMaxValue() / 1000.0),
+                  maxGapMillis,
+                  generatorPauseMillis,
+                  servingGaps.swaps(),
+                  new Report.ServingGapMs(
+                      ServingGaps.median(servingGaps.nearSwaps()),
+                      ServingGaps.max(servingGaps.nearSwaps()),
+                      ServingGaps.median(servingGaps.awayFromSwaps()),
+                      ServingGaps.max(servingGaps.awayFromSwaps())),
+                  appCpuPercent,
+                  rssStart,
+                  rssEnd,
+                  rssMin,
+                  rssMax,
+                  rssSamplesMiB))
+          + System.lineSeparator();
     }
+  }
+
+  /** The JSON form of {@link Figures}. */
+  record Report(
+      String at,
+      String guarantee,
+      double targetRate,
+      int seconds,
+      long sent,
+      long predictions,
+      long duplicates,
+      long deadLetters,
+      double sustainedPerSecond,
+      LatencyMs latencyMs,
+      long longestGapMs,
+      long generatorPauseMs,
+      long swaps,
+      ServingGapMs servingGapMs,
+      double appCpuPercent,
+      long rssStartBytes,
+      long rssEndBytes,
+      long rssMinBytes,
+      long rssMaxBytes,
+      List<Long> rssEvery5sMiB) {
+    record LatencyMs(double p50, double p95, double p99, double max) {}
+
+    record ServingGapMs(long swapMedian, long swapMax, long awayMedian, long awayMax) {}
   }
 }

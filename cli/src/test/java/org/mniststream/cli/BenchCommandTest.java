@@ -1,0 +1,72 @@
+package org.mniststream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.mniststream.schemas.json.JsonCodec;
+
+class BenchCommandTest {
+
+  @Test
+  void shouldWriteTheRunAsOneParsableJsonLineWithStableFieldNames() throws Exception {
+    Histogram latency = new Histogram(3_600_000_000L, 3);
+    latency.recordValue(10_000); // 10 ms in micros
+    BenchCommand.Figures figures =
+        new BenchCommand.Figures(
+            "2026-11-30T10:00:00Z",
+            "exactly_once_v2",
+            1000,
+            60,
+            60_000,
+            60_000,
+            0,
+            12,
+            999.5,
+            latency,
+            41,
+            new PredictionTracker.ServingGaps(List.of(20L, 30L), List.of(5L)),
+            16,
+            88.5,
+            600L << 20,
+            610L << 20,
+            599L << 20,
+            611L << 20,
+            List.of(600L, 611L));
+
+    String line = figures.json();
+    JsonNode json = JsonCodec.readTree(line);
+
+    assertThat(line).endsWith(System.lineSeparator()).doesNotContain("\n{");
+    assertThat(json.get("sent").longValue()).isEqualTo(60_000);
+    assertThat(json.get("latencyMs").get("p99").doubleValue()).isBetween(9.9, 10.1);
+    assertThat(json.get("servingGapMs").get("swapMax").longValue()).isEqualTo(30);
+    assertThat(json.get("swaps").longValue()).isEqualTo(2);
+    assertThat(json.get("rssEvery5sMiB")).hasSize(2);
+    assertThat(json.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "at",
+            "guarantee",
+            "targetRate",
+            "seconds",
+            "sent",
+            "predictions",
+            "duplicates",
+            "deadLetters",
+            "sustainedPerSecond",
+            "latencyMs",
+            "longestGapMs",
+            "generatorPauseMs",
+            "swaps",
+            "servingGapMs",
+            "appCpuPercent",
+            "rssStartBytes",
+            "rssEndBytes",
+            "rssMinBytes",
+            "rssMaxBytes",
+            "rssEvery5sMiB");
+  }
+}
