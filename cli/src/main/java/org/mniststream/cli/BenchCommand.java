@@ -200,8 +200,10 @@ final class BenchCommand implements Callable<Integer> {
           swapper.shutdownNow();
         }
         ProcessStats start = statsAtWarmup[0] == null ? endStats : statsAtWarmup[0];
-        Figures f =
-            new Figures(
+        Histogram latency = s.latencyMicros();
+        PredictionTracker.ServingGaps gaps = tracker.servingGaps(SWAP_WINDOW_MILLIS);
+        Report f =
+            new Report(
                 Instant.now().toString(),
                 guarantee,
                 rate,
@@ -211,10 +213,11 @@ final class BenchCommand implements Callable<Integer> {
                 s.duplicates(),
                 s.deadLetters(),
                 (atEnd.predictions() - atWarmup[1]) / (measuredNanos / 1e9),
-                s.latencyMicros(),
+                Report.LatencyMs.of(latency),
                 s.maxGapMillis(),
-                tracker.servingGaps(SWAP_WINDOW_MILLIS),
                 tracker.longestEventTimeGap(),
+                gaps.swaps(),
+                Report.ServingGapMs.of(gaps),
                 100.0 * (endStats.cpuMillis() - start.cpuMillis()) / (measuredNanos / 1e6),
                 start.rssBytes(),
                 endStats.rssBytes(),
@@ -256,7 +259,11 @@ final class BenchCommand implements Callable<Integer> {
         "publish", "--model-dir", model.toString(), "--bootstrap-servers", bs);
   }
 
-  record Figures(
+  /**
+   * The figures of one run: printed as a table, and written as one JSON line (appended to {@code
+   * --json FILE}) whose field names are stable.
+   */
+  record Report(
       String at,
       String guarantee,
       double targetRate,
@@ -266,19 +273,44 @@ final class BenchCommand implements Callable<Integer> {
       long duplicates,
       long deadLetters,
       double sustainedPerSecond,
-      Histogram latency,
-      long maxGapMillis,
-      PredictionTracker.ServingGaps servingGaps,
-      long generatorPauseMillis,
+      LatencyMs latencyMs,
+      long longestGapMs,
+      long generatorPauseMs,
+      long swaps,
+      ServingGapMs servingGapMs,
       double appCpuPercent,
-      long rssStart,
-      long rssEnd,
-      long rssMin,
-      long rssMax,
-      List<Long> rssSamplesMiB) {
+      long rssStartBytes,
+      long rssEndBytes,
+      long rssMinBytes,
+      long rssMaxBytes,
+      List<Long> rssEvery5sMiB) {
 
-    double ms(double percentile) {
-      return latency.getValueAtPercentile(percentile) / 1000.0;
+    /** End-to-end latency percentiles, ms. */
+    record LatencyMs(double p50, double p95, double p99, double max) {
+      static LatencyMs of(Histogram micros) {
+        return new LatencyMs(
+            micros.getValueAtPercentile(50) / 1000.0,
+            micros.getValueAtPercentile(95) / 1000.0,
+            micros.getValueAtPercentile(99) / 1000.0,
+            micros.getMaxValue() / 1000.0);
+      }
+    }
+
+    /** Longest gaps between predictions made, in windows around swaps and away from them, ms. */
+    record ServingGapMs(
+        long swapMedian, long swapMax, int awayWindows, long awayMedian, long awayMax) {
+      static ServingGapMs of(PredictionTracker.ServingGaps gaps) {
+        return new ServingGapMs(
+            ServingGaps.median(gaps.nearSwaps()),
+            ServingGaps.max(gaps.nearSwaps()),
+            gaps.awayFromSwaps().size(),
+            ServingGaps.median(gaps.awayFromSwaps()),
+            ServingGaps.max(gaps.awayFromSwaps()));
+      }
+    }
+
+    String json() {
+      return JsonCodec.write(this) + System.lineSeparator();
     }
 
     String table() {
@@ -309,82 +341,24 @@ final class BenchCommand implements Callable<Integer> {
           duplicates,
           deadLetters,
           sustainedPerSecond,
-          ms(50),
-          ms(95),
-          ms(99),
-          latency.getMaxValue() / 1000.0,
-          maxGapMillis,
-          generatorPauseMillis,
+          latencyMs.p50(),
+          latencyMs.p95(),
+          latencyMs.p99(),
+          latencyMs.max(),
+          longestGapMs,
+          generatorPauseMs,
           2 * SWAP_WINDOW_MILLIS / 1000,
-          servingGaps.swaps(),
-          ServingGaps.median(servingGaps.nearSwaps()),
-          ServingGaps.max(servingGaps.nearSwaps()),
-          servingGaps.awayFromSwaps().size(),
-          ServingGaps.median(servingGaps.awayFromSwaps()),
-          ServingGaps.max(servingGaps.awayFromSwaps()),
+          swaps,
+          servingGapMs.swapMedian(),
+          servingGapMs.swapMax(),
+          servingGapMs.awayWindows(),
+          servingGapMs.awayMedian(),
+          servingGapMs.awayMax(),
           appCpuPercent,
-          rssStart >> 20,
-          rssEnd >> 20,
-          rssMin >> 20,
-          rssMax >> 20);
+          rssStartBytes >> 20,
+          rssEndBytes >> 20,
+          rssMinBytes >> 20,
+          rssMaxBytes >> 20);
     }
-
-    /** The run as one JSON line (appended to {@code --json FILE}); the field names are stable. */
-    String json() {
-      return JsonCodec.write(
-              new Report(
-                  at,
-                  guarantee,
-                  targetRate,
-                  seconds,
-                  sent,
-                  predictions,
-                  duplicates,
-                  deadLetters,
-                  sustainedPerSecond,
-                  new Report.LatencyMs(ms(50), ms(95), ms(99), latency.getMaxValue() / 1000.0),
-                  maxGapMillis,
-                  generatorPauseMillis,
-                  servingGaps.swaps(),
-                  new Report.ServingGapMs(
-                      ServingGaps.median(servingGaps.nearSwaps()),
-                      ServingGaps.max(servingGaps.nearSwaps()),
-                      ServingGaps.median(servingGaps.awayFromSwaps()),
-                      ServingGaps.max(servingGaps.awayFromSwaps())),
-                  appCpuPercent,
-                  rssStart,
-                  rssEnd,
-                  rssMin,
-                  rssMax,
-                  rssSamplesMiB))
-          + System.lineSeparator();
-    }
-  }
-
-  /** The JSON form of {@link Figures}. */
-  record Report(
-      String at,
-      String guarantee,
-      double targetRate,
-      int seconds,
-      long sent,
-      long predictions,
-      long duplicates,
-      long deadLetters,
-      double sustainedPerSecond,
-      LatencyMs latencyMs,
-      long longestGapMs,
-      long generatorPauseMs,
-      long swaps,
-      ServingGapMs servingGapMs,
-      double appCpuPercent,
-      long rssStartBytes,
-      long rssEndBytes,
-      long rssMinBytes,
-      long rssMaxBytes,
-      List<Long> rssEvery5sMiB) {
-    record LatencyMs(double p50, double p95, double p99, double max) {}
-
-    record ServingGapMs(long swapMedian, long swapMax, long awayMedian, long awayMax) {}
   }
 }

@@ -14,8 +14,8 @@ class BenchCommandTest {
   void shouldWriteTheRunAsOneParsableJsonLineWithStableFieldNames() throws Exception {
     Histogram latency = new Histogram(3_600_000_000L, 3);
     latency.recordValue(10_000); // 10 ms in micros
-    BenchCommand.Figures figures =
-        new BenchCommand.Figures(
+    BenchCommand.Report figures =
+        new BenchCommand.Report(
             "2026-11-30T10:00:00Z",
             "exactly_once_v2",
             1000,
@@ -25,10 +25,12 @@ class BenchCommandTest {
             0,
             12,
             999.5,
-            latency,
+            BenchCommand.Report.LatencyMs.of(latency),
             41,
-            new PredictionTracker.ServingGaps(List.of(20L, 30L), List.of(5L)),
             16,
+            2,
+            BenchCommand.Report.ServingGapMs.of(
+                new PredictionTracker.ServingGaps(List.of(20L, 30L), List.of(5L))),
             88.5,
             600L << 20,
             610L << 20,
@@ -43,6 +45,8 @@ class BenchCommandTest {
     assertThat(json.get("sent").longValue()).isEqualTo(60_000);
     assertThat(json.get("latencyMs").get("p99").doubleValue()).isBetween(9.9, 10.1);
     assertThat(json.get("servingGapMs").get("swapMax").longValue()).isEqualTo(30);
+    assertThat(json.get("servingGapMs").get("awayWindows").intValue()).isEqualTo(1);
+    assertThat(figures.table()).contains("latency p50/p95/p99  10.0 / 10.0 / 10.0 ms");
     assertThat(json.get("swaps").longValue()).isEqualTo(2);
     assertThat(json.get("rssEvery5sMiB")).hasSize(2);
     assertThat(json.fieldNames())

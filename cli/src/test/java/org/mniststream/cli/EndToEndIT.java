@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mniststream.kafka.ChildJvm;
 import org.mniststream.kafka.FreePorts;
-import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.Prediction;
@@ -53,18 +52,9 @@ class EndToEndIT {
   @Test
   void shouldPredictEveryGoodEventOnceAndDeadLetterEveryBadOne() throws Exception {
     try (StackHarness stack = new StackHarness(kafka);
-        TopicContents<Prediction> predictions =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.predictions(),
-                ContractSerdes.prediction()::decode);
-        TopicContents<DeadLetter> deadLetters =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.deadLetters(),
-                ContractSerdes.deadLetter()::decode);
-        ImageEventSource source =
-            new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
+        TopicContents<Prediction> predictions = stack.predictions();
+        TopicContents<DeadLetter> deadLetters = stack.deadLetters();
+        ImageEventSource source = stack.source("it")) {
       // Given a model with real accuracy, published by the trainer, and a running app
       assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero();
       stack.startApp("app", FreePorts.loopback(), List.of());
@@ -115,13 +105,8 @@ class EndToEndIT {
   @Test
   void shouldHotSwapUnderLoadWithoutLosingOrDuplicatingEvents() throws Exception {
     try (StackHarness stack = new StackHarness(kafka);
-        TopicContents<Prediction> predictions =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.predictions(),
-                ContractSerdes.prediction()::decode);
-        ImageEventSource source =
-            new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
+        TopicContents<Prediction> predictions = stack.predictions();
+        ImageEventSource source = stack.source("it")) {
       assertThat(stack.publish(SubsetModels.subsetCnnDir())).isZero(); // v1: the CNN
       stack.startApp("app", FreePorts.loopback(), List.of());
 
@@ -198,13 +183,8 @@ class EndToEndIT {
   @Test
   void shouldKeepExactlyOnePredictionPerEventAcrossAKillAndRestart() throws Exception {
     try (StackHarness stack = new StackHarness(kafka);
-        TopicContents<Prediction> predictions =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.predictions(),
-                ContractSerdes.prediction()::decode);
-        ImageEventSource source =
-            new ImageEventSource(stack.clientProps(), stack.topics.images(), "it")) {
+        TopicContents<Prediction> predictions = stack.predictions();
+        ImageEventSource source = stack.source("it")) {
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
       int port = FreePorts.loopback();
       ChildJvm app = stack.startApp("app", port, List.of());

@@ -50,18 +50,9 @@ class ReliabilityIT {
   void shouldStayUpAndAccountForEveryEventInALargeMixOfGoodAndBadInput() throws Exception {
     try (KafkaFixture kafka = KafkaFixture.start();
         StackHarness stack = new StackHarness(kafka);
-        TopicContents<Prediction> predictions =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.predictions(),
-                ContractSerdes.prediction()::decode);
-        TopicContents<DeadLetter> deadLetters =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.deadLetters(),
-                ContractSerdes.deadLetter()::decode);
-        ImageEventSource source =
-            new ImageEventSource(stack.clientProps(), stack.topics.images(), "mix")) {
+        TopicContents<Prediction> predictions = stack.predictions();
+        TopicContents<DeadLetter> deadLetters = stack.deadLetters();
+        ImageEventSource source = stack.source("mix")) {
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
       stack.startApp("app", FreePorts.loopback(), List.of());
 
@@ -103,13 +94,8 @@ class ReliabilityIT {
     assumeTrue(KafkaFixture.startsRestartable(), "broker restart needs the embedded broker");
     try (KafkaFixture kafka = KafkaFixture.start();
         StackHarness stack = new StackHarness(kafka);
-        TopicContents<Prediction> predictions =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.predictions(),
-                ContractSerdes.prediction()::decode);
-        ImageEventSource source =
-            new ImageEventSource(stack.clientProps(), stack.topics.images(), "restart")) {
+        TopicContents<Prediction> predictions = stack.predictions();
+        ImageEventSource source = stack.source("restart")) {
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
       stack.startApp("app", FreePorts.loopback(), List.of());
 
@@ -129,13 +115,8 @@ class ReliabilityIT {
   void shouldRefuseBrokenAndUntrustedModelsAndKeepServingThePreviousOne() throws Exception {
     try (KafkaFixture kafka = KafkaFixture.start();
         StackHarness stack = new StackHarness(kafka);
-        TopicContents<Prediction> predictions =
-            new TopicContents<>(
-                stack.clientProps(),
-                stack.topics.predictions(),
-                ContractSerdes.prediction()::decode);
-        ImageEventSource source =
-            new ImageEventSource(stack.clientProps(), stack.topics.images(), "refusal")) {
+        TopicContents<Prediction> predictions = stack.predictions();
+        ImageEventSource source = stack.source("refusal")) {
       // Given an app that trusts one signing key, and version 1 signed with it
       Path keys = stack.work.resolve("keys");
       assertThat(TrainerCli.execute("keygen", "--out-dir", keys.toString())).isZero();

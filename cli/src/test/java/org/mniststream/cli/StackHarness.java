@@ -11,6 +11,9 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.mniststream.kafka.ChildJvm;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.DeadLetter;
+import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.testing.KafkaFixture;
 import org.mniststream.trainer.TrainerCli;
@@ -93,5 +96,24 @@ final class StackHarness implements AutoCloseable {
     for (ChildJvm app : apps) {
       app.close();
     }
+  }
+
+  /**
+   * Everything committed to the predictions topic, collected from now on (the caller closes it).
+   */
+  TopicContents<Prediction> predictions() {
+    return new TopicContents<>(
+        clientProps(), topics.predictions(), ContractSerdes.prediction()::decode);
+  }
+
+  /** Everything committed to the dead-letters topic, collected from now on. */
+  TopicContents<DeadLetter> deadLetters() {
+    return new TopicContents<>(
+        clientProps(), topics.deadLetters(), ContractSerdes.deadLetter()::decode);
+  }
+
+  /** A load source of image events on this stack's images topic, ids prefixed by {@code run}. */
+  ImageEventSource source(String run) {
+    return new ImageEventSource(clientProps(), topics.images(), run);
   }
 }
