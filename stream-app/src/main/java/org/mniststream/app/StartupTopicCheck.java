@@ -63,7 +63,8 @@ final class StartupTopicCheck {
                 + String.join(", ", missing)
                 + " on "
                 + bootstrap
-                + ": create them with `mnist-stream topics --create --set bootstrap.servers="
+                + (missing.size() == 1 ? ": create it" : ": create them")
+                + " with `mnist-stream topics --create --set bootstrap.servers="
                 + bootstrap
                 + "` (same config as the app), or start with --set "
                 + AppSettings.STARTUP_CREATE_TOPICS
