@@ -13,6 +13,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mniststream.model.Architecture;
+import org.mniststream.model.DirectForward;
 import org.mniststream.model.EngineTuning;
 import org.mniststream.model.InputNormalizer;
 import org.mniststream.model.ModelParameters;
@@ -106,14 +107,6 @@ public class RawOpsBenchmark {
     if ("maxPool".equals(pool)) {
       return JniUtils.maxPool(x, POOL, POOL, ZERO, false);
     }
-    long h = x.getShape().get(2) / 2 * 2;
-    long w = x.getShape().get(3) / 2 * 2;
-    PtNDArray even = JniUtils.slice(x, 2, 0, h, 2);
-    PtNDArray odd = JniUtils.slice(x, 2, 1, h, 2);
-    PtNDArray top =
-        JniUtils.max(JniUtils.slice(even, 3, 0, w, 2), JniUtils.slice(even, 3, 1, w, 2));
-    PtNDArray bottom =
-        JniUtils.max(JniUtils.slice(odd, 3, 0, w, 2), JniUtils.slice(odd, 3, 1, w, 2));
-    return JniUtils.max(top, bottom);
+    return DirectForward.maxPool2x2(x);
   }
 }

@@ -23,7 +23,7 @@ import java.util.List;
  * per call (so a block that is still being trained stays in sync), and every array it creates
  * belongs to the input's manager. Stateless and thread-safe.
  */
-final class DirectForward {
+public final class DirectForward {
   private static final Shape ONES = new Shape(1, 1);
   private static final Shape ZEROS = new Shape(0, 0);
 
@@ -86,7 +86,7 @@ final class DirectForward {
    * an NCHW array: the maximum of its four (even/odd row, even/odd column) strided views. (Rows
    * first, then columns, is two ops instead of three but measured slower at batch 64.)
    */
-  static PtNDArray maxPool2x2(PtNDArray x) {
+  public static PtNDArray maxPool2x2(PtNDArray x) {
     long h = x.getShape().get(2) / 2 * 2;
     long w = x.getShape().get(3) / 2 * 2;
     PtNDArray even = JniUtils.slice(x, 2, 0, h, 2);
