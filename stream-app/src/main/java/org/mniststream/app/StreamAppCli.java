@@ -148,6 +148,18 @@ public final class StreamAppCli implements Callable<Integer> {
     }
   }
 
+  /** What every subcommand has: the layered configuration and its own command spec. */
+  abstract static class Subcommand implements Callable<Integer> {
+    @CommandLine.ParentCommand StreamAppCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin ConfigOptions options;
+
+    /** Defaults, the {@code --config} file, {@code MNIST_*} variables, then the flags. */
+    Properties config() {
+      return options.load(parent.env);
+    }
+  }
+
   @Command(
       name = "run",
       mixinStandardHelpOptions = true,
@@ -155,13 +167,11 @@ public final class StreamAppCli implements Callable<Integer> {
         "Run the classifier until SIGTERM/SIGINT, then close gracefully (commit, leave).",
         "Waits for a servable model before consuming images; /ready says when."
       })
-  static final class Run implements Callable<Integer> {
-    @CommandLine.ParentCommand StreamAppCli parent;
-    @Mixin ConfigOptions config;
+  static final class Run extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-      return StreamApp.runUntilShutdown(config.load(parent.env)) == 0 ? OK : FAILED;
+      return StreamApp.runUntilShutdown(config()) == 0 ? OK : FAILED;
     }
   }
 
@@ -172,10 +182,7 @@ public final class StreamAppCli implements Callable<Integer> {
         "Publish a ModelRollout (key = model name) to the rollouts topic.",
         "Options not given keep the values of the current rollout."
       })
-  static final class Rollout implements Callable<Integer> {
-    @CommandLine.ParentCommand StreamAppCli parent;
-    @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin ConfigOptions config;
+  static final class Rollout extends Subcommand {
 
     @Option(names = "--model", description = "Model name (default: model.name).")
     String model;
@@ -215,7 +222,7 @@ public final class StreamAppCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Properties props = config.load(parent.env);
+      Properties props = config();
       TopicNames topics = TopicNames.from(props);
       String name = model != null ? model : AppSettings.from(props).modelName();
       RolloutEdit edit =
@@ -272,17 +279,14 @@ public final class StreamAppCli implements Callable<Integer> {
       name = "models",
       mixinStandardHelpOptions = true,
       description = "List the versions on the models topic with their metrics, and the rollout.")
-  static final class Models implements Callable<Integer> {
-    @CommandLine.ParentCommand StreamAppCli parent;
-    @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin ConfigOptions config;
+  static final class Models extends Subcommand {
 
     @Option(names = "--model", description = "Model name (default: model.name).")
     String model;
 
     @Override
     public Integer call() throws Exception {
-      Properties props = config.load(parent.env);
+      Properties props = config();
       String name = model != null ? model : AppSettings.from(props).modelName();
       TopicNames topics = TopicNames.from(props);
       ControlTopics state = ControlTopics.read(props, topics, name);
@@ -374,10 +378,7 @@ public final class StreamAppCli implements Callable<Integer> {
         "with --create, create the missing ones; with --alter-configs, correct config drift.",
         "Topic names come from the topics.* keys of the configuration."
       })
-  static final class Topics implements Callable<Integer> {
-    @CommandLine.ParentCommand StreamAppCli parent;
-    @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin ConfigOptions config;
+  static final class Topics extends Subcommand {
 
     @Option(names = "--create", description = "Create the missing topics.")
     boolean create;
@@ -410,7 +411,7 @@ public final class StreamAppCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Properties props = config.load(parent.env);
+      Properties props = config();
       Properties adminConfig = ClientConfigs.admin(props, "topics-cli");
       String bootstrap = adminConfig.getProperty("bootstrap.servers");
       PrintWriter out = spec.commandLine().getOut();
