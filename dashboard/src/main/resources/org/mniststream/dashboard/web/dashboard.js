@@ -357,7 +357,7 @@
         h('td', { class: 'num' }, fmt.rate(m.eventsPerSecond)),
         h('td', { class: 'num' }, fmt.int(m.lag)),
         h('td', { class: 'num', title: m.routingCause || '' }, fmt.int(m.convergenceMs)),
-        h('td', { class: 'refusal' }, m.lastRefusal || '–')));
+        h('td', { class: m.lastRefusal ? 'refusal' : null }, m.lastRefusal || '–')));
     });
     replace($('fleet'), [table]);
   }
