@@ -150,15 +150,17 @@ final class DemoCommand implements Callable<Integer> {
           stack.startApp(
               "stream-app",
               httpPort,
-              List.of("application.id=mnist-" + run),
+              // The heartbeat's address is where the dashboard polls the app: this host.
+              List.of("application.id=mnist-" + run, "http.advertised-host=127.0.0.1"),
               LocalStack.APP_JVM_OPTIONS);
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
       URI appUrl = URI.create("http://127.0.0.1:" + httpPort);
+      // No app URL: the dashboard finds the app on the instances topic, from its heartbeats.
       dashboard =
           DashboardServer.start(
               DashboardClients.connect(stack.clientProps()),
               stack.topics(),
-              List.of(appUrl),
+              List.of(),
               dashboardPort);
       step("stream app ready (" + appUrl + "/ready /model /metrics)");
       step("live dashboard: " + dashboard.url() + "  (draw a digit there; it goes through Kafka)");

@@ -13,13 +13,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.topics.TopicReader;
 
 /**
- * The dashboard's two Kafka clients: the consumer of the topics it shows and the producer of the
- * digits drawn on its page. Made by the caller and handed to {@link DashboardServer#start}, which
- * owns them from then on (it closes them when it stops, and when it cannot start).
+ * The dashboard's three Kafka clients: the consumer of the topics it shows, the producer of the
+ * digits drawn on its page, and the consumer of the instances topic (the fleet). Made by the caller
+ * and handed to {@link DashboardServer#start}, which owns them from then on (it closes them when it
+ * stops, and when it cannot start).
  */
-public record DashboardClients(Consumer<byte[], byte[]> consumer, Producer<String, byte[]> producer)
+public record DashboardClients(
+    Consumer<byte[], byte[]> consumer,
+    Producer<String, byte[]> producer,
+    Consumer<byte[], byte[]> fleetConsumer)
     implements AutoCloseable {
 
   /**
@@ -28,10 +33,16 @@ public record DashboardClients(Consumer<byte[], byte[]> consumer, Producer<Strin
    */
   public static DashboardClients connect(Properties kafka) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka));
+    KafkaConsumer<byte[], byte[]> fleetConsumer = null;
     try {
-      return new DashboardClients(consumer, new KafkaProducer<>(producerConfig(kafka)));
+      fleetConsumer = new KafkaConsumer<>(fleetConsumerConfig(kafka));
+      return new DashboardClients(
+          consumer, new KafkaProducer<>(producerConfig(kafka)), fleetConsumer);
     } catch (RuntimeException e) {
       consumer.close();
+      if (fleetConsumer != null) {
+        fleetConsumer.close();
+      }
       throw e;
     }
   }
@@ -53,6 +64,17 @@ public record DashboardClients(Consumer<byte[], byte[]> consumer, Producer<Strin
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "mnist-dashboard");
+    return props;
+  }
+
+  /**
+   * The product's reader settings ({@link TopicReader#consumerConfig}: no group, read_committed):
+   * the instances topic is read whole from its beginning, where the current fleet is. Should a
+   * position ever fall off the log (compaction removed it), the beginning is again the fleet.
+   */
+  static Properties fleetConsumerConfig(Properties kafka) {
+    Properties props = TopicReader.consumerConfig(clientProperties(kafka), "mnist-dashboard-fleet");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     return props;
   }
 
@@ -81,13 +103,17 @@ public record DashboardClients(Consumer<byte[], byte[]> consumer, Producer<Strin
     return props;
   }
 
-  /** Flushes the producer (a few seconds at most) and closes both. */
+  /** Flushes the producer (a few seconds at most) and closes the three. */
   @Override
   public void close() {
     try {
       producer.close(Duration.ofSeconds(5));
     } finally {
-      consumer.close();
+      try {
+        consumer.close();
+      } finally {
+        fleetConsumer.close();
+      }
     }
   }
 }

@@ -15,9 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dashboard --bootstrap-servers HOST:PORT --app-url http://app:8080 [--app-url ...] --port
- * 8088 [--set key=value ...]}: serves the live dashboard until SIGTERM. {@code --set} takes any
- * Kafka client property (security included) and the topic names ({@code topics.images}, ...).
+ * {@code dashboard --bootstrap-servers HOST:PORT [--app-url http://app:8080 ...] --port 8088 [--set
+ * key=value ...]}: serves the live dashboard until SIGTERM. The stream-app instances are discovered
+ * from the instances topic; {@code --app-url} adds one that publishes no heartbeat. {@code --set}
+ * takes any Kafka client property (security included) and the topic names ({@code topics.images},
+ * {@code topics.instances}, ...).
  */
 @Command(
     name = "dashboard",
@@ -35,8 +37,8 @@ public final class DashboardMain implements Callable<Integer> {
       names = "--app-url",
       paramLabel = "URL",
       description =
-          "Base URL of a stream-app instance's HTTP endpoint; repeat for each instance"
-              + " (default: http://localhost:8080).")
+          "Base URL of a stream-app instance to poll besides those discovered from the"
+              + " instances topic (one that publishes no heartbeat); repeatable.")
   List<URI> appUrls = new ArrayList<>();
 
   @Option(
@@ -48,7 +50,9 @@ public final class DashboardMain implements Callable<Integer> {
   @Option(
       names = {"--set", "-D"},
       paramLabel = "KEY=VALUE",
-      description = "A Kafka client property or topic name (topics.images, ...); repeatable.")
+      description =
+          "A Kafka client property or topic name (topics.images, topics.instances, ...);"
+              + " repeatable.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -62,9 +66,9 @@ public final class DashboardMain implements Callable<Integer> {
     Properties kafka = new Properties();
     kafka.setProperty("bootstrap.servers", bootstrapServers);
     settings.forEach(kafka::setProperty);
-    List<URI> apps = appUrls.isEmpty() ? List.of(URI.create("http://localhost:8080")) : appUrls;
     DashboardServer server =
-        DashboardServer.start(DashboardClients.connect(kafka), TopicNames.from(kafka), apps, port);
+        DashboardServer.start(
+            DashboardClients.connect(kafka), TopicNames.from(kafka), appUrls, port);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
+import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.schemas.json.JsonCodec;
 import org.slf4j.Logger;
@@ -53,8 +55,13 @@ import org.slf4j.LoggerFactory;
  * predictions topic is shared by every stream-app instance, so throughput, latency, accuracy, the
  * confusion matrix and dead letters are global (one consumer sees all partitions). The model state
  * ({@code /model}, {@code /stats}) lives in each instance's own registry, so it is polled from
- * every configured instance and shown per instance, side by side (instances may disagree for a
- * moment while a version rolls out).
+ * every instance and shown per instance, side by side (instances may disagree for a moment while a
+ * version rolls out).
+ *
+ * <p>The fleet is discovered, not configured: every live instance of the instances topic (see
+ * {@link FleetConsumer}) is polled at the {@code httpAddress} of its heartbeat, and the fleet panel
+ * shows every instance's last heartbeat, dead ones included for a while. Base URLs given to {@link
+ * #start} are polled as well, for instances that publish no heartbeat.
  *
  * <p>Every JSON document is a record written by Jackson ({@link JsonCodec}): {@link DashboardState}
  * for the snapshot, {@link Aggregates.DrawnOutcome} for {@code drawn}.
@@ -84,6 +91,8 @@ public final class DashboardServer implements AutoCloseable {
   private final StreamConsumer consumer;
   private final Producer<String, byte[]> producer;
   private final InstancePoller poller;
+  private final FleetConsumer fleet;
+  private final List<InstancePoller.Target> extraApps;
   private final SseHub hub = new SseHub();
   private final HttpServer server;
   private final ExecutorService httpThreads;
@@ -94,14 +103,16 @@ public final class DashboardServer implements AutoCloseable {
       DashboardClients clients,
       HttpServer server,
       TopicNames topics,
-      List<URI> appUrls,
+      List<URI> extraAppUrls,
       Clock clock) {
     this.clock = clock;
     this.topics = topics;
     this.startedAt = clock.millis();
     this.server = server;
     this.aggregates = new Aggregates(clock, new ImageCache(ImageCache.DEFAULT_CAPACITY));
-    this.poller = new InstancePoller(appUrls, clock);
+    this.poller = new InstancePoller(clock);
+    this.extraApps = extraAppUrls.stream().map(u -> new InstancePoller.Target(u, null)).toList();
+    this.fleet = new FleetConsumer(clients.fleetConsumer(), topics.instances(), clock);
     this.producer = clients.producer();
     this.consumer =
         new StreamConsumer(
@@ -126,17 +137,18 @@ public final class DashboardServer implements AutoCloseable {
    * @param clients its Kafka clients, e.g. {@code DashboardClients.connect(kafka)}; the dashboard
    *     owns them from now on, and closes them also when it cannot start
    * @param topics the topic names, e.g. {@code TopicNames.from(kafka)}
-   * @param appUrls base URLs of the stream-app instances' HTTP endpoints (may be empty)
+   * @param extraAppUrls base URLs of stream-app instances to poll besides those the instances topic
+   *     tells (usually empty: for instances that publish no heartbeat)
    * @param port the port to serve on, 0 for a free one (see {@link #port()})
    * @throws UncheckedIOException when the port cannot be bound
    */
   public static DashboardServer start(
-      DashboardClients clients, TopicNames topics, List<URI> appUrls, int port) {
-    return start(clients, topics, appUrls, port, Clock.systemUTC());
+      DashboardClients clients, TopicNames topics, List<URI> extraAppUrls, int port) {
+    return start(clients, topics, extraAppUrls, port, Clock.systemUTC());
   }
 
   static DashboardServer start(
-      DashboardClients clients, TopicNames topics, List<URI> appUrls, int port, Clock clock) {
+      DashboardClients clients, TopicNames topics, List<URI> extraAppUrls, int port, Clock clock) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -144,19 +156,22 @@ public final class DashboardServer implements AutoCloseable {
       clients.close();
       throw new UncheckedIOException("cannot bind the dashboard to port " + port, e);
     }
-    DashboardServer d = new DashboardServer(clients, server, topics, List.copyOf(appUrls), clock);
+    DashboardServer d =
+        new DashboardServer(clients, server, topics, List.copyOf(extraAppUrls), clock);
     d.consumer.start();
+    d.fleet.start();
     d.server.start();
     d.ticker.scheduleWithFixedDelay(d::safePoll, 0, 1, TimeUnit.SECONDS);
     d.ticker.scheduleAtFixedRate(d::tick, 1, 1, TimeUnit.SECONDS);
     LOG.info(
-        "Dashboard on {} (topics {}, {}, {}, {}; stream apps {})",
+        "Dashboard on {} (topics {}, {}, {}, {}; fleet from {}; stream apps also at {})",
         d.url(),
         topics.predictions(),
         topics.shadowPredictions(),
         topics.deadLetters(),
         topics.images(),
-        appUrls);
+        topics.instances(),
+        extraAppUrls);
     return d;
   }
 
@@ -177,7 +192,8 @@ public final class DashboardServer implements AutoCloseable {
 
   /**
    * The state snapshot the page renders: the aggregates of the topics (their members appear at the
-   * top level) and each stream-app instance.
+   * top level), the model state polled from each stream-app instance, and the fleet from the
+   * instances topic.
    */
   record DashboardState(
       long now,
@@ -186,9 +202,15 @@ public final class DashboardServer implements AutoCloseable {
       Topics topics,
       int sseClients,
       @JsonUnwrapped Aggregates.Snapshot aggregates,
-      List<InstancePoller.InstanceStatus> instances) {}
+      List<InstancePoller.InstanceStatus> instances,
+      Fleet.Snapshot fleet) {}
 
-  record Topics(String images, String predictions, String shadowPredictions, String deadLetters) {}
+  record Topics(
+      String images,
+      String predictions,
+      String shadowPredictions,
+      String deadLetters,
+      String instances) {}
 
   /** The answer to an accepted drawing: the image event it became. */
   record DrawAccepted(String eventId, String encoding, int width, int height) {}
@@ -204,10 +226,12 @@ public final class DashboardServer implements AutoCloseable {
             topics.images(),
             topics.predictions(),
             topics.shadowPredictions(),
-            topics.deadLetters()),
+            topics.deadLetters(),
+            topics.instances()),
         hub.clients(),
         aggregates.snapshot(),
-        poller.snapshot());
+        poller.snapshot(),
+        fleet.snapshot());
   }
 
   /** The JSON state snapshot, as {@code /api/state} serves it. */
@@ -217,10 +241,28 @@ public final class DashboardServer implements AutoCloseable {
 
   private void safePoll() {
     try {
-      poller.poll();
+      poller.poll(targets());
     } catch (RuntimeException e) {
       LOG.warn("Polling the stream app instances failed", e);
     }
+  }
+
+  /** The live instances that tell where they answer, then the extra URLs. */
+  private List<InstancePoller.Target> targets() {
+    List<InstancePoller.Target> targets = new ArrayList<>();
+    for (InstanceHeartbeat h : fleet.live()) {
+      if (h.getHttpAddress() == null) {
+        continue;
+      }
+      try {
+        targets.add(new InstancePoller.Target(URI.create(h.getHttpAddress()), h.getInstanceId()));
+      } catch (IllegalArgumentException e) {
+        // One instance's bad address must not stop the polling of the others.
+        LOG.debug("Instance {} has no usable httpAddress: {}", h.getInstanceId(), e.getMessage());
+      }
+    }
+    targets.addAll(extraApps);
+    return targets;
   }
 
   private void tick() {
@@ -398,6 +440,7 @@ public final class DashboardServer implements AutoCloseable {
     server.stop(0);
     httpThreads.shutdownNow();
     consumer.close();
+    fleet.close();
     producer.close(Duration.ofSeconds(5));
     LOG.info("Dashboard on port {} stopped", port());
   }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,19 +26,22 @@ import org.slf4j.LoggerFactory;
  * seconds it does not jump with every batch). Both are the app's JSON documents. Each instance is
  * shown on its own: model state is per instance (each has its own registry, and during a rollout
  * they may briefly disagree), unlike the topic figures, which are global.
+ *
+ * <p>The instances to poll are handed to each round: the fleet's live instances change, and one
+ * that left is no longer polled nor shown. What is known of an address is kept while it stays.
  */
 final class InstancePoller {
   static final Duration TIMEOUT = Duration.ofMillis(1500);
   static final int STATS_EVERY = 5;
   private static final Logger LOG = LoggerFactory.getLogger(InstancePoller.class);
 
-  private final List<Instance> instances;
   private final HttpClient http;
   private final Clock clock;
+  private final Map<URI, Instance> known = new LinkedHashMap<>();
+  private volatile List<Instance> instances = List.of();
   private long ticks;
 
-  InstancePoller(List<URI> baseUrls, Clock clock) {
-    this.instances = baseUrls.stream().map(Instance::new).toList();
+  InstancePoller(Clock clock) {
     this.clock = clock;
     this.http =
         HttpClient.newBuilder()
@@ -46,9 +50,36 @@ final class InstancePoller {
             .build();
   }
 
-  /** One round: every instance in parallel, bounded by {@link #TIMEOUT}. */
-  void poll() {
-    boolean stats = ticks++ % STATS_EVERY == 0;
+  /**
+   * An instance to poll.
+   *
+   * @param instanceId its id on the instances topic, null for one given by URL only
+   */
+  record Target(URI url, String instanceId) {}
+
+  /**
+   * One round: every target in parallel, bounded by {@link #TIMEOUT}. Called from one thread at a
+   * time.
+   */
+  void poll(List<Target> targets) {
+    Map<URI, Instance> next = new LinkedHashMap<>();
+    boolean fresh = false;
+    for (Target target : targets) {
+      if (!next.containsKey(target.url())) {
+        Instance instance = known.get(target.url());
+        if (instance == null) {
+          instance = new Instance(target.url());
+          fresh = true;
+        }
+        instance.instanceId(target.instanceId());
+        next.put(target.url(), instance);
+      }
+    }
+    known.clear();
+    known.putAll(next);
+    instances = List.copyOf(next.values());
+    // A new instance's first /stats starts its input rate: read it now, not up to 5 rounds later.
+    boolean stats = ticks++ % STATS_EVERY == 0 || fresh;
     List<CompletableFuture<?>> calls = new ArrayList<>();
     for (Instance instance : instances) {
       calls.add(
@@ -90,7 +121,7 @@ final class InstancePoller {
             });
   }
 
-  /** What is known of every instance, in the configured order. */
+  /** What is known of every instance of the latest round, in the order of its targets. */
   List<InstanceStatus> snapshot() {
     return instances.stream().map(Instance::status).toList();
   }
@@ -102,6 +133,7 @@ final class InstancePoller {
    * @param model its latest {@code /model} document, passed through as it came
    */
   record InstanceStatus(
+      String instanceId,
       String url,
       boolean reachable,
       String error,
@@ -127,6 +159,7 @@ final class InstancePoller {
   /** What is known of one instance. Guarded by its own monitor (callbacks run on HTTP threads). */
   private static final class Instance {
     private final URI base;
+    private String instanceId;
     private JsonNode model;
     private long modelAt;
     private String error;
@@ -137,6 +170,10 @@ final class InstancePoller {
 
     Instance(URI base) {
       this.base = base;
+    }
+
+    synchronized void instanceId(String id) {
+      instanceId = id;
     }
 
     URI endpoint(String path) {
@@ -200,6 +237,7 @@ final class InstancePoller {
 
     synchronized InstanceStatus status() {
       return new InstanceStatus(
+          instanceId,
           base.toString(),
           error == null && model != null,
           error,

@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * The dashboard in a real browser on a real stack: a Kafka broker, the CNN trained on the MNIST
  * subset published by the trainer, the stream app as a child JVM, labelled image events flowing,
  * and headless Chromium driven by Selenium. The page must load, its numbers must move while events
- * flow, and a digit drawn on its canvas must come back classified, through Kafka and the app.
+ * flow, a digit drawn on its canvas must come back classified, through Kafka and the app, and the
+ * app, which the dashboard is not told of, must show in the fleet panel from its heartbeats.
  *
  * <p>Needs Debian's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (or the paths in
  * {@code -Ddashboard.chromium} / {@code -Ddashboard.chromedriver}); skipped without them. Leaves a
@@ -75,6 +76,7 @@ class DashboardBrowserIT {
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
   private static final Duration APP_READY = Duration.ofMinutes(3);
   private static final Duration ROUND_TRIP = Duration.ofSeconds(60);
+  private static final String APP_INSTANCE_ID = "dashboard-it-app";
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -112,6 +114,7 @@ class DashboardBrowserIT {
     kafka.createTopic(
         topics.models(), 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "4194304"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
     Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(
@@ -135,11 +138,11 @@ class DashboardBrowserIT {
               assertThat(status(appUrl.resolve("/ready"))).isEqualTo(200);
             });
 
-    // and the dashboard, consuming
+    // and the dashboard, consuming, told of no app: it finds it on the instances topic
     Properties clientProps = new Properties();
     clientProps.setProperty("bootstrap.servers", kafka.bootstrapServers());
     DashboardServer dashboard =
-        DashboardServer.start(DashboardClients.connect(clientProps), topics, List.of(appUrl), 0);
+        DashboardServer.start(DashboardClients.connect(clientProps), topics, List.of(), 0);
     cleanup.add(dashboard);
     await().atMost(Duration.ofSeconds(60)).until(dashboard::consuming);
 
@@ -163,7 +166,13 @@ class DashboardBrowserIT {
         .untilAsserted(
             () -> {
               assertThat(browser.findElements(By.cssSelector("#strip .tile canvas"))).isNotEmpty();
-              assertThat(browser.findElement(By.id("instances")).getText()).contains("v1", "ready");
+              assertThat(browser.findElement(By.id("instances")).getText())
+                  .contains(APP_INSTANCE_ID, "v1", "ready");
+              WebElement row =
+                  browser.findElement(
+                      By.cssSelector("#fleet tr.live[data-instance='" + APP_INSTANCE_ID + "']"));
+              assertThat(row.getText()).contains(appUrl.toString(), "RUNNING", "v1");
+              assertThat(browser.findElement(By.id("fleet-count")).getText()).isEqualTo("1 live");
               assertThat(browser.findElement(By.id("kpi-acc")).getText()).matches("\\d+\\.\\d");
             });
 
@@ -273,7 +282,11 @@ class DashboardBrowserIT {
             "--set",
             "application.id=dashboard-it-" + UUID.randomUUID(),
             "--set",
-            "state.dir=" + stateDir);
+            "state.dir=" + stateDir,
+            "--set",
+            "instance.id=" + APP_INSTANCE_ID,
+            "--set",
+            "http.advertised-host=127.0.0.1");
     LOG.info("Starting the stream app (log: {})", log);
     Process process =
         new ProcessBuilder(command)

@@ -2,6 +2,7 @@ package org.mniststream.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,20 +18,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.schemas.json.JsonCodec;
 
 /**
  * The HTTP side of the dashboard without a broker (its Kafka clients point at a closed port and
  * retry quietly): the page and its assets, the JSON state, input validation of the draw endpoint,
- * the SSE stream, and the polling of a fake stream-app instance.
+ * the SSE stream, the polling of a fake stream-app instance, and the fleet read from a mock
+ * instances topic.
  */
 class DashboardServerTest {
   private static final String MODEL_JSON =
@@ -141,9 +152,12 @@ class DashboardServerTest {
             "deadLetters",
             "recent",
             "drawn",
-            "instances");
+            "instances",
+            "fleet");
     assertThat(json.get("consuming").booleanValue()).isFalse();
     assertThat(json.get("topics").get("images").textValue()).isEqualTo("t.images");
+    assertThat(json.get("topics").get("instances").textValue())
+        .isEqualTo(TopicNames.DEFAULTS.instances());
   }
 
   @Test
@@ -176,6 +190,119 @@ class DashboardServerTest {
   }
 
   @Test
+  void shouldDiscoverTheFleetFromTheInstancesTopicAndPollItsLiveInstances() throws Exception {
+    // Given the instances topic with a live instance answering at the fake app, one that stopped
+    // beating 30 s ago, and one that shut down cleanly (tombstone)
+    Instant now = Instant.now();
+    Instant rollout = now.minusSeconds(20);
+    String topic = TopicNames.DEFAULTS.instances();
+    TopicPartition tp = new TopicPartition(topic, 0);
+    QuietMockConsumer fleetConsumer = new QuietMockConsumer();
+    fleetConsumer.updatePartitions(
+        topic, List.of(new PartitionInfo(topic, 0, null, new Node[0], new Node[0])));
+    fleetConsumer.updateBeginningOffsets(Map.of(tp, 0L));
+    String fakeAppUrl = "http://127.0.0.1:" + fakeApp.getAddress().getPort();
+    List<InstanceHeartbeat> beats =
+        List.of(
+            TestRecords.heartbeat("up", now, rollout, rollout.plusMillis(640))
+                .setHttpAddress(fakeAppUrl)
+                .setIntervalMs(60_000) // stays live however slow this test runs
+                .build(),
+            TestRecords.heartbeat("crashed", now.minusSeconds(30), null, null)
+                .setHttpAddress("http://127.0.0.1:1")
+                .build(),
+            TestRecords.heartbeat("stopped", now, null, null).build());
+    fleetConsumer.schedulePollTask(
+        () -> {
+          long offset = 0;
+          for (InstanceHeartbeat h : beats) {
+            fleetConsumer.addRecord(
+                new ConsumerRecord<>(
+                    topic,
+                    0,
+                    offset++,
+                    h.getInstanceId().getBytes(StandardCharsets.UTF_8),
+                    ContractSerdes.instanceHeartbeat().encode(h)));
+          }
+          fleetConsumer.addRecord(
+              new ConsumerRecord<>(
+                  topic, 0, offset, "stopped".getBytes(StandardCharsets.UTF_8), null));
+        });
+    Properties kafka = new Properties();
+    kafka.setProperty("bootstrap.servers", "127.0.0.1:1");
+    DashboardClients nowhere = DashboardClients.connect(kafka);
+    nowhere.fleetConsumer().close();
+
+    // When a dashboard with no app URL reads it
+    try (DashboardServer fleetDashboard =
+        DashboardServer.start(
+            new DashboardClients(nowhere.consumer(), nowhere.producer(), fleetConsumer),
+            TopicNames.DEFAULTS,
+            List.of(),
+            0)) {
+
+      // Then the fleet panel has the live and the dead instance, and the live one is polled
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                JsonNode json = JsonCodec.readTree(fleetDashboard.stateJson());
+                JsonNode fleet = json.get("fleet");
+                assertThat(AggregatesTest.list(fleet.get("instances")))
+                    .extracting(
+                        i -> i.get("instanceId").textValue(), i -> i.get("live").booleanValue())
+                    .containsExactly(tuple("up", true), tuple("crashed", false));
+                JsonNode up = fleet.get("instances").get(0);
+                assertThat(up.get("streamsState").textValue()).isEqualTo("RUNNING");
+                assertThat(up.get("partitions")).isEqualTo(JsonCodec.readTree("[0,1]"));
+                assertThat(up.get("activeVersion").longValue()).isEqualTo(2);
+                assertThat(up.get("eventsPerSecond").doubleValue()).isEqualTo(41.25);
+                assertThat(up.get("lag").longValue()).isEqualTo(7);
+                assertThat(up.get("convergenceMs").longValue()).isEqualTo(640);
+                JsonNode crashed = fleet.get("instances").get(1);
+                assertThat(crashed.get("silentForMs").longValue()).isGreaterThanOrEqualTo(30_000);
+                assertThat(fleet.get("rollout"))
+                    .isEqualTo(
+                        JsonCodec.readTree(
+                            "{\"recordAt\":"
+                                + rollout.toEpochMilli()
+                                + ",\"convergenceMs\":640,\"instances\":1}"));
+                JsonNode instances = json.get("instances");
+                assertThat(AggregatesTest.list(instances))
+                    .extracting(
+                        i -> i.get("instanceId").textValue(),
+                        i -> i.get("url").textValue(),
+                        i -> i.get("reachable").booleanValue())
+                    .containsExactly(tuple("up", fakeAppUrl, true));
+                assertThat(instances.get(0).get("model")).isEqualTo(JsonCodec.readTree(MODEL_JSON));
+              });
+    }
+  }
+
+  /**
+   * A MockConsumer that waits a little on an empty poll, as a real one does: the dashboard's
+   * consumer threads would otherwise spin.
+   */
+  private static final class QuietMockConsumer extends MockConsumer<byte[], byte[]> {
+    QuietMockConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+      ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
+      if (records.isEmpty()) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return records;
+    }
+  }
+
+  @Test
   void shouldRefuseInvalidDrawingsWithAReason() throws Exception {
     HttpResponse<String> empty = post("/api/draw", "");
     HttpResponse<String> wrongSize = post("/api/draw", "[1,2,3]");
@@ -204,7 +331,8 @@ class DashboardServerTest {
     // Given a port already served (by the dashboard of this test)
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
     MockProducer<String, byte[]> producer = new MockProducer<>();
-    DashboardClients clients = new DashboardClients(consumer, producer);
+    MockConsumer<byte[], byte[]> fleetConsumer = new MockConsumer<>("earliest");
+    DashboardClients clients = new DashboardClients(consumer, producer, fleetConsumer);
 
     // When a second dashboard is started on it
     assertThatThrownBy(
@@ -215,6 +343,7 @@ class DashboardServerTest {
         .hasCauseInstanceOf(BindException.class);
     assertThat(consumer.closed()).isTrue();
     assertThat(producer.closed()).isTrue();
+    assertThat(fleetConsumer.closed()).isTrue();
   }
 
   @Test

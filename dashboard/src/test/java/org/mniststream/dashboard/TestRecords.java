@@ -11,6 +11,7 @@ import java.util.Map;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ImageEvent;
+import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.PixelEncoding;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.Route;
@@ -115,5 +116,29 @@ final class TestRecords {
     public Instant instant() {
       return now;
     }
+  }
+
+  /**
+   * A heartbeat of a RUNNING instance sending every 2 s, serving v2 since {@code appliedAt}, routes
+   * made by a record written at {@code recordAt} (both may be null).
+   */
+  static InstanceHeartbeat.Builder heartbeat(
+      String id, Instant sentAt, Instant recordAt, Instant appliedAt) {
+    return InstanceHeartbeat.newBuilder()
+        .setInstanceId(id)
+        .setApplicationId("mnist-stream")
+        .setModelName("mnist")
+        .setHttpAddress("http://" + id + ":8080")
+        .setStartedAt(sentAt.minusSeconds(60))
+        .setSentAt(sentAt)
+        .setIntervalMs(2000)
+        .setStreamsState("RUNNING")
+        .setPartitions(List.of(0, 1))
+        .setActiveVersion(2L)
+        .setEventsPerSecond(41.25)
+        .setLag(7L)
+        .setRoutingCause("version 2 published")
+        .setRoutingRecordAt(recordAt)
+        .setRoutingAppliedAt(appliedAt);
   }
 }

@@ -174,6 +174,7 @@
 
     renderAccuracyChart(s.series, from);
     renderStrip(s.recent);
+    renderFleet(s.fleet, s.now);
     renderInstances(inst, s.now);
     renderAccuracy(s.accuracy, inst);
     renderConfusion(s.confusion);
@@ -260,7 +261,11 @@
   }
 
   function renderInstances(list, now) {
-    if (!list.length) return;
+    if (!list.length) {
+      // An instance that left the fleet leaves the page.
+      replace($('instances'), [h('div', { class: 'empty' }, 'no live stream-app instance yet')]);
+      return;
+    }
     replace($('instances'), list.map(function (i) {
       var m = i.model, mx = i.metrics || {};
       var status = !i.reachable ? h('span', { class: 'badge bad' }, 'unreachable')
@@ -270,7 +275,8 @@
         h('span', { class: 'chip' }, 'batch ', h('b', null, mx.meanBatchSize == null ? '–' : mx.meanBatchSize.toFixed(1))),
         h('span', { class: 'chip' }, 'swaps ', h('b', null, fmt.int(mx.swaps))),
         h('span', { class: 'chip' }, 'events ', h('b', null, fmt.int(mx.eventsIn))));
-      var head = h('div', { class: 'instance-head' }, h('span', { class: 'url' }, i.url), status,
+      var head = h('div', { class: 'instance-head' },
+        i.instanceId ? h('b', { class: 'mono' }, i.instanceId) : null, h('span', { class: 'url' }, i.url), status,
         m ? h('span', { class: 'faint' }, 'model ' + (m.modelName || '')) : null, chips);
       var children = [head];
       if (!i.reachable && i.error) children.push(h('div', { class: 'notes' }, i.error));
@@ -313,6 +319,47 @@
       replace(block, children);
       return block;
     }));
+  }
+
+  function version(v) { return v == null ? '–' : 'v' + v; }
+
+  /** One row per instance of the instances topic; dead ones greyed, with how long they are silent. */
+  function renderFleet(f, now) {
+    var members = f ? f.instances : [];
+    var live = members.filter(function (m) { return m.live; }).length;
+    setText('fleet-count', live + ' live' + (members.length > live ? ' · ' + (members.length - live) + ' dead' : '') +
+      (f && f.undecodable ? ' · ' + fmt.int(f.undecodable) + ' undecodable' : ''));
+    var r = f && f.rollout;
+    setText('fleet-convergence', r
+      ? 'latest rollout (' + fmt.time(r.recordAt) + ') converged in ' + fmt.int(r.convergenceMs) + ' ms on ' + r.instances +
+        (r.instances === 1 ? ' instance' : ' instances')
+      : 'latest rollout: –');
+    if (!members.length) {
+      replace($('fleet'), [h('div', { class: 'empty' }, 'no instance has sent a heartbeat yet')]);
+      return;
+    }
+    var head = h('tr', null);
+    [['instance'], ['state'], ['partitions'], ['active'], ['canary'], ['shadow'], ['events/s', 'num'],
+      ['lag', 'num'], ['convergence ms', 'num'], ['last refusal']].forEach(function (c) {
+      head.appendChild(h('th', { class: c[1] || null }, c[0]));
+    });
+    var table = h('table', { class: 'fleet' }, head);
+    members.forEach(function (m) {
+      var state = m.live ? h('span', { class: 'badge ' + (m.streamsState === 'RUNNING' ? 'ok' : 'warn') }, m.streamsState)
+        : h('span', { class: 'badge' }, 'dead · last seen ' + fmt.ago(now - m.silentForMs, now));
+      table.appendChild(h('tr', { class: m.live ? 'live' : 'dead', 'data-instance': m.instanceId },
+        h('td', { class: 'id', title: m.applicationId + ' · ' + m.modelName }, m.instanceId, h('small', null, m.httpAddress || 'no HTTP address')),
+        h('td', null, state),
+        h('td', null, m.partitions.length ? m.partitions.join(', ') : '–'),
+        h('td', null, version(m.activeVersion)),
+        h('td', null, m.canaryVersion == null ? '–' : 'v' + m.canaryVersion + ' · ' + m.canaryPercent + ' %'),
+        h('td', null, version(m.shadowVersion)),
+        h('td', { class: 'num' }, fmt.rate(m.eventsPerSecond)),
+        h('td', { class: 'num' }, fmt.int(m.lag)),
+        h('td', { class: 'num', title: m.routingCause || '' }, fmt.int(m.convergenceMs)),
+        h('td', { class: m.lastRefusal ? 'refusal' : null }, m.lastRefusal || '–')));
+    });
+    replace($('fleet'), [table]);
   }
 
   function testAccuracyOf(version, instances) {
