@@ -90,8 +90,18 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
 
-  @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      description =
+          "HTTP port of the first stream app; the next ones count up (default: ${DEFAULT-VALUE}).")
   int httpPort = 18080;
+
+  @Option(
+      names = "--instances",
+      description =
+          "Stream-app instances sharing the work (one application id); CPU and RSS are their sum"
+              + " (default: ${DEFAULT-VALUE}).")
+  int instances = 1;
 
   /** Gaps between predictions this close to a swap count as the swap's. */
   static final long SWAP_WINDOW_MILLIS = 2_000;
@@ -129,8 +139,21 @@ final class BenchCommand implements Callable<Integer> {
       if (nativeMemoryTracking) {
         jvmOptions.add("-XX:NativeMemoryTracking=summary");
       }
-      ChildJvm app = stack.startApp("stream-app", httpPort, appSettings, jvmOptions);
-      LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
+      appSettings.add("http.advertised-host=127.0.0.1");
+      List<ChildJvm> apps = new ArrayList<>();
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < instances; i++) {
+        String name = instances == 1 ? "stream-app" : "stream-app-" + (i + 1);
+        List<String> own = new ArrayList<>(appSettings);
+        own.add("instance.id=" + name);
+        ports.add(httpPort + i);
+        apps.add(stack.startApp(name, httpPort + i, own, jvmOptions));
+      }
+      for (int i = 0; i < instances; i++) {
+        LocalStack.awaitReady(apps.get(i), ports.get(i), Duration.ofMinutes(2));
+      }
+      ChildJvm app = apps.get(0); // native memory tracking looks at the first one
+      List<Long> pids = apps.stream().map(ChildJvm::pid).toList();
 
       ScheduledExecutorService swapper = Executors.newSingleThreadScheduledExecutor();
       Path served = model;
@@ -152,12 +175,13 @@ final class BenchCommand implements Callable<Integer> {
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(durationSeconds);
         long[] atWarmup = new long[2];
         ProcessStats[] statsAtWarmup = new ProcessStats[1];
+        Instant[] warmupEndedAt = new Instant[1];
         // RSS sampled every 5 s after warm-up: a leak shows as growth across the run
         List<Long> rssSamples = new java.util.concurrent.CopyOnWriteArrayList<>(); // bytes
         swapper.scheduleAtFixedRate(
             () -> {
               if (System.nanoTime() >= warmupEnd) {
-                rssSamples.add(ProcessStats.of(app.pid()).rssBytes());
+                rssSamples.add(ProcessStats.ofAll(pids).rssBytes());
               }
             },
             5,
@@ -172,7 +196,8 @@ final class BenchCommand implements Callable<Integer> {
                 () -> System.nanoTime() >= end,
                 n -> {
                   if (statsAtWarmup[0] == null && System.nanoTime() >= warmupEnd) {
-                    statsAtWarmup[0] = ProcessStats.of(app.pid());
+                    statsAtWarmup[0] = ProcessStats.ofAll(pids);
+                    warmupEndedAt[0] = Instant.now();
                     atWarmup[0] = n;
                     atWarmup[1] = tracker.snapshot().predictions();
                     tracker.resetLatency();
@@ -184,7 +209,7 @@ final class BenchCommand implements Callable<Integer> {
                 });
         long measuredNanos = System.nanoTime() - warmupEnd;
         PredictionTracker.Snapshot atEnd = tracker.snapshot();
-        ProcessStats endStats = ProcessStats.of(app.pid());
+        ProcessStats endStats = ProcessStats.ofAll(pids);
         if (nativeMemoryTracking) {
           System.out.println(jcmd(app.pid(), "VM.native_memory", "summary.diff", "scale=MB"));
           System.out.println(jcmd(app.pid(), "GC.heap_info"));
@@ -213,12 +238,19 @@ final class BenchCommand implements Callable<Integer> {
                 s.duplicates(),
                 s.deadLetters(),
                 (atEnd.predictions() - atWarmup[1]) / (measuredNanos / 1e9),
+                instances,
                 Report.LatencyMs.of(latency),
                 s.maxGapMillis(),
                 tracker.longestEventTimeGap(),
                 gaps.swaps(),
                 Report.ServingGapMs.of(gaps),
                 100.0 * (endStats.cpuMillis() - start.cpuMillis()) / (measuredNanos / 1e6),
+                (double) (endStats.cpuMillis() - start.cpuMillis())
+                    / Math.max(1, atEnd.predictions() - atWarmup[1]),
+                swapEverySeconds > 0
+                    ? Convergence.fetch(
+                        ports, warmupEndedAt[0] == null ? Instant.EPOCH : warmupEndedAt[0])
+                    : null,
                 start.rssBytes(),
                 endStats.rssBytes(),
                 rssSamples.stream().mapToLong(Long::longValue).min().orElse(endStats.rssBytes()),
@@ -273,12 +305,15 @@ final class BenchCommand implements Callable<Integer> {
       long duplicates,
       long deadLetters,
       double sustainedPerSecond,
+      int instances,
       LatencyMs latencyMs,
       long longestGapMs,
       long generatorPauseMs,
       long swaps,
       ServingGapMs servingGapMs,
       double appCpuPercent,
+      double appCpuMillisPerEvent,
+      Convergence convergenceMs,
       long rssStartBytes,
       long rssEndBytes,
       long rssMinBytes,
@@ -330,8 +365,11 @@ final class BenchCommand implements Callable<Integer> {
           serving gap          longest gap between predictions made, per %d s window:
                                %d swap windows: median %d ms, max %d ms
                                %d windows away from swaps: median %d ms, max %d ms
-          app CPU              %.0f%% of one core
+          instances            %d
+          app CPU              %.0f%% of one core, %.3f ms per event (every instance, GC and JIT
+                               included)
           app RSS              %d MiB at warm-up end, %d MiB at end (min %d, max %d after warm-up)
+          rollout convergence  %s
           """,
           guarantee,
           targetRate == 0 ? "flat out" : String.format(Locale.ROOT, "%.0f", targetRate),
@@ -354,11 +392,14 @@ final class BenchCommand implements Callable<Integer> {
           servingGapMs.awayWindows(),
           servingGapMs.awayMedian(),
           servingGapMs.awayMax(),
+          instances,
           appCpuPercent,
+          appCpuMillisPerEvent,
           rssStartBytes >> 20,
           rssEndBytes >> 20,
           rssMinBytes >> 20,
-          rssMaxBytes >> 20);
+          rssMaxBytes >> 20,
+          convergenceMs == null ? "no swaps" : convergenceMs.describe());
     }
   }
 }

@@ -11,6 +11,18 @@ import java.nio.file.Path;
 record ProcessStats(long cpuMillis, long rssBytes) {
   private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux we run on
 
+  /** The sum over {@code pids}: the CPU and memory of a fleet of processes on this machine. */
+  static ProcessStats ofAll(java.util.List<Long> pids) {
+    long cpu = 0;
+    long rss = 0;
+    for (long pid : pids) {
+      ProcessStats one = of(pid);
+      cpu += one.cpuMillis();
+      rss += one.rssBytes();
+    }
+    return new ProcessStats(cpu, rss);
+  }
+
   static ProcessStats of(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

@@ -25,6 +25,7 @@ class BenchCommandTest {
             0,
             12,
             999.5,
+            3,
             BenchCommand.Report.LatencyMs.of(latency),
             41,
             16,
@@ -32,6 +33,8 @@ class BenchCommandTest {
             BenchCommand.Report.ServingGapMs.of(
                 new PredictionTracker.ServingGaps(List.of(20L, 30L), List.of(5L))),
             88.5,
+            0.85,
+            new Convergence(12, 40, 90, 95),
             600L << 20,
             610L << 20,
             599L << 20,
@@ -46,7 +49,10 @@ class BenchCommandTest {
     assertThat(json.get("latencyMs").get("p99").doubleValue()).isBetween(9.9, 10.1);
     assertThat(json.get("servingGapMs").get("swapMax").longValue()).isEqualTo(30);
     assertThat(json.get("servingGapMs").get("awayWindows").intValue()).isEqualTo(1);
-    assertThat(figures.table()).contains("latency p50/p95/p99  10.0 / 10.0 / 10.0 ms");
+    assertThat(json.get("convergenceMs").get("p99").longValue()).isEqualTo(90);
+    assertThat(figures.table())
+        .contains("12 swaps reached every instance: p50 40 ms, p99 90 ms, max 95 ms")
+        .contains("latency p50/p95/p99  10.0 / 10.0 / 10.0 ms");
     assertThat(json.get("swaps").longValue()).isEqualTo(2);
     assertThat(json.get("rssEvery5sMiB")).hasSize(2);
     assertThat(json.fieldNames())
@@ -61,16 +67,49 @@ class BenchCommandTest {
             "duplicates",
             "deadLetters",
             "sustainedPerSecond",
+            "instances",
             "latencyMs",
             "longestGapMs",
             "generatorPauseMs",
             "swaps",
             "servingGapMs",
             "appCpuPercent",
+            "appCpuMillisPerEvent",
+            "convergenceMs",
             "rssStartBytes",
             "rssEndBytes",
             "rssMinBytes",
             "rssMaxBytes",
             "rssEvery5sMiB");
+  }
+
+  @Test
+  void shouldTakeTheSlowestInstanceOfEachSwapThatReachedTheWholeFleet() throws Exception {
+    JsonNode a =
+        JsonCodec.readTree(
+            "{\"history\":["
+                + swap("2026-11-30T10:00:01.100Z", "2026-11-30T10:00:01Z")
+                + ","
+                + swap("2026-11-30T10:00:05.050Z", "2026-11-30T10:00:05Z")
+                + ","
+                + "{\"at\":\"2026-11-30T09:59:00Z\",\"recordAt\":null}]}");
+    JsonNode b =
+        JsonCodec.readTree(
+            "{\"history\":["
+                + swap("2026-11-30T10:00:01.300Z", "2026-11-30T10:00:01Z")
+                + ","
+                + swap("2026-11-30T10:00:05.020Z", "2026-11-30T10:00:05Z")
+                + ","
+                + swap("2026-11-30T10:00:09.010Z", "2026-11-30T10:00:09Z")
+                + "]}");
+
+    Convergence c = Convergence.of(List.of(a, b), java.time.Instant.parse("2026-11-30T10:00:00Z"));
+
+    // the third swap reached only b: not counted; the others: the slower instance
+    assertThat(c).isEqualTo(new Convergence(2, 50, 300, 300));
+  }
+
+  private static String swap(String at, String recordAt) {
+    return "{\"at\":\"" + at + "\",\"recordAt\":\"" + recordAt + "\"}";
   }
 }

@@ -31,6 +31,11 @@ final class StackHarness implements AutoCloseable {
   private final List<ChildJvm> apps = new ArrayList<>();
 
   StackHarness(KafkaFixture kafka) throws Exception {
+    this(kafka, 2);
+  }
+
+  /** A stack whose image-event (and prediction) topics have {@code partitions} partitions. */
+  StackHarness(KafkaFixture kafka, int partitions) throws Exception {
     this.kafka = kafka;
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     this.topics = TopicNames.withPrefix(suffix + ".");
@@ -38,7 +43,7 @@ final class StackHarness implements AutoCloseable {
     Path target = Path.of("target", "it-work");
     Files.createDirectories(target);
     this.work = Files.createTempDirectory(target, "stack-").toAbsolutePath();
-    TopicSetup.createAll(clientProps(), topics, 2);
+    TopicSetup.createAll(clientProps(), topics, partitions);
   }
 
   Properties clientProps() {
