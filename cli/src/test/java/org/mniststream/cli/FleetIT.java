@@ -55,7 +55,15 @@ class FleetIT {
       // Given v1 active and v2 (the same weights published again) as a 30 % canary
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
       assertThat(stack.publish(SubsetModels.subsetMlpDir())).isZero();
-      assertThat(rollout(stack, "--canary", "2", "--percent", Integer.toString(CANARY_PERCENT)))
+      assertThat(
+              rollout(
+                  stack,
+                  "--pin",
+                  "1",
+                  "--canary",
+                  "2",
+                  "--percent",
+                  Integer.toString(CANARY_PERCENT)))
           .isEqualTo(StreamAppCli.OK);
       stack.startApp("app-1", FreePorts.loopback(), List.of("instance.id=app-1"));
 
