@@ -162,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
               stack.topics(),
               List.of(),
               dashboardPort);
-      step("stream app ready (" + appUrl + "/ready /model /metrics)");
+      step("stream app ready (" + appUrl + "/ready /model /stats /metrics)");
       step("live dashboard: " + dashboard.url() + "  (draw a digit there; it goes through Kafka)");
 
       try (PredictionTracker tracker =

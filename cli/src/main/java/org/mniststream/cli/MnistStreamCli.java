@@ -119,7 +119,7 @@ public final class MnistStreamCli implements Callable<Integer> {
           keygen      write an Ed25519 key pair for model signing
 
         Stream app
-          run         run the Kafka Streams classifier (HTTP /health /ready /model /metrics)
+          run         run the Kafka Streams classifier (HTTP /health /ready /model /stats /metrics)
           rollout     pin, canary, shadow or follow-latest, by publishing a ModelRollout
           models      list the versions on the models topic and the current rollout
           topics      check every topic against the layout; --create, --alter-configs
