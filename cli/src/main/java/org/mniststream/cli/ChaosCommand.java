@@ -233,7 +233,7 @@ final class ChaosCommand implements Callable<Integer> {
   /** Runs {@code fault}; the index of the node it left dead, or -1. */
   private static int brokerFault(LocalStack stack, BrokerFault fault, long sent) {
     if (fault == BrokerFault.RESTART) {
-      System.out.printf("%d events sent: restart of broker 0%n", sent);
+      System.out.printf("%d events sent: restart of broker node.id=1%n", sent);
       stack.restartBroker(0);
       return -1;
     }
@@ -242,9 +242,9 @@ final class ChaosCommand implements Callable<Integer> {
             ? stack.cluster().partitionLeader(stack.topics().images(), 0)
             : stack.cluster().activeController();
     System.out.printf(
-        "%d events sent: kill -9 of broker %d (%s)%n",
+        "%d events sent: kill -9 of broker node.id=%d (%s)%n",
         sent,
-        node,
+        node + 1,
         fault == BrokerFault.KILL_PARTITION_LEADER
             ? "leader of " + stack.topics().images() + "-0"
             : "active controller");
@@ -253,7 +253,7 @@ final class ChaosCommand implements Callable<Integer> {
   }
 
   private static void restartBroker(LocalStack stack, int node, long sent) {
-    System.out.printf("%d events sent: broker %d back%n", sent, node);
+    System.out.printf("%d events sent: broker node.id=%d back%n", sent, node + 1);
     stack.restartBroker(node);
   }
 }

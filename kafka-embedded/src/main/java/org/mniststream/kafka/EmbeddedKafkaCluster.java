@@ -137,7 +137,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
   /** Kill -9 of node {@code index}; the others go on (with a quorum, if a majority is left). */
   public void kill(int index) {
-    LOG.info("kill -9 of Kafka node {} ({})", index, node(index).bootstrapServers());
+    LOG.info(
+        "kill -9 of Kafka node {} (node.id {}, {})",
+        index,
+        node(index).nodeId(),
+        node(index).bootstrapServers());
     node(index).kill();
   }
 
@@ -190,8 +194,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       return;
     }
     closed = true;
-    // The nodes are stopped together: a node stopped last would wait for a quorum that is gone.
-    nodes.parallelStream().forEach(EmbeddedKafkaBroker::close);
+    // All nodes get SIGTERM at once: a node stopped after the others would wait for a quorum
+    // that is gone, and be killed only after the stop timeout.
+    List<Thread> stoppers =
+        nodes.stream().map(n -> new Thread(n::close, "embedded-kafka-stop-" + n.nodeId())).toList();
+    stoppers.forEach(Thread::start);
+    for (Thread stopper : stoppers) {
+      try {
+        stopper.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     if (temporaryDataDir) {
       try {
         PathUtils.deleteDirectory(dataDir);
