@@ -79,16 +79,19 @@ class ClusterFailoverIT {
           Thread.sleep(2_000); // a late duplicate would still land
           PredictionTracker.Accounting a = tracker.account(input);
           long gap = tracker.snapshot().maxGapMillis();
+          long pause = tracker.longestEventTimeGap(); // the restart between two chunks
           LOG.info(
               "killed the leader (node.id {}) then the controller (node.id {}): {} input records, missing {},"
-                  + " excess {}, unknown {}; longest gap between predictions {} ms",
+                  + " excess {}, unknown {}; longest gap between predictions {} ms (the"
+                  + " generator's longest pause: {} ms)",
               leader + 1,
               controller + 1,
               a.inputRecords(),
               a.missing(),
               a.excess(),
               a.unknown(),
-              gap);
+              gap,
+              pause);
           assertThat(List.of(a.inputRecords(), a.missing(), a.excess(), a.unknown()))
               .containsExactly(2_000L, 0L, 0L, 0L);
           assertThat(Duration.ofMillis(gap)).isLessThan(MAX_GAP);
