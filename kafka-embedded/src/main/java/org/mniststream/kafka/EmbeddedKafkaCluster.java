@@ -58,17 +58,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   private final Path dataDir;
   private final boolean temporaryDataDir;
   private final Duration startupTimeout;
+  private final Duration stopTimeout;
+  private final Thread reaper;
+  private boolean reaperRegistered;
   private boolean closed;
 
   private EmbeddedKafkaCluster(
       List<EmbeddedKafkaBroker> nodes,
       Path dataDir,
       boolean temporaryDataDir,
-      Duration startupTimeout) {
+      Duration startupTimeout,
+      Duration stopTimeout) {
     this.nodes = List.copyOf(nodes);
     this.dataDir = dataDir;
     this.temporaryDataDir = temporaryDataDir;
     this.startupTimeout = startupTimeout;
+    this.stopTimeout = stopTimeout;
+    this.reaper = new Thread(this::deleteDataDirOnJvmExit, "embedded-kafka-cluster-cleanup");
   }
 
   public static Builder builder() {
@@ -86,6 +92,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       throw new IllegalStateException("cluster was closed");
     }
     long startNanos = System.nanoTime();
+    if (temporaryDataDir && !reaperRegistered) {
+      Runtime.getRuntime().addShutdownHook(reaper);
+      reaperRegistered = true;
+    }
     // All at once: no node is ready before a majority of the voters runs.
     nodes.forEach(EmbeddedKafkaBroker::launchChild);
     nodes.forEach(EmbeddedKafkaBroker::awaitStarted);
@@ -207,20 +217,56 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         break;
       }
     }
-    if (temporaryDataDir) {
+    if (reaperRegistered) {
       try {
-        PathUtils.deleteDirectory(dataDir);
-      } catch (NoSuchFileException gone) {
-        // Deleted meanwhile: the goal is reached.
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete " + dataDir, e);
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException jvmShuttingDown) {
+        // The hook is running or about to; deleting twice is harmless.
       }
+    }
+    if (temporaryDataDir) {
+      deleteDataDir();
     }
   }
 
   @Override
   public String toString() {
     return "EmbeddedKafkaCluster[" + bootstrapServers() + ", dataDir=" + dataDir + "]";
+  }
+
+  /**
+   * Shutdown hook: each node's own hook stops its JVM (without this cluster's lock, which a thread
+   * calling exit may hold); the temporary data dir can only go once they are all gone.
+   */
+  private void deleteDataDirOnJvmExit() {
+    long deadline = System.nanoTime() + stopTimeout.plusSeconds(30).toNanos();
+    while (nodes.stream().anyMatch(EmbeddedKafkaBroker::isRunning)) {
+      if (System.nanoTime() - deadline > 0) {
+        return; // a leftover temp dir is harmless; a hook that never ends is not
+      }
+      try {
+        Thread.sleep(POLL_INTERVAL.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+    try {
+      deleteDataDir();
+    } catch (UncheckedIOException e) {
+      // Too late to report anywhere useful.
+    }
+  }
+
+  private void deleteDataDir() {
+    try {
+      if (Files.exists(dataDir)) {
+        PathUtils.deleteDirectory(dataDir);
+      }
+    } catch (NoSuchFileException gone) {
+      // Deleted meanwhile (close and the exit hook): the goal is reached.
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dataDir, e);
+    }
   }
 
   private int indexOf(int nodeId) {
@@ -414,7 +460,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         jvmArgs.forEach(node::jvmArg);
         brokers.add(node.build());
       }
-      return new EmbeddedKafkaCluster(brokers, root, temporary, startupTimeout);
+      return new EmbeddedKafkaCluster(brokers, root, temporary, startupTimeout, stopTimeout);
     }
 
     /** {@link #build()} and {@link EmbeddedKafkaCluster#start()}, closing it if start fails. */
