@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.mniststream.kafka.EmbeddedKafkaCluster;
 import org.mniststream.kafka.FreePorts;
@@ -95,8 +97,29 @@ class ClusterFailoverIT {
           assertThat(List.of(a.inputRecords(), a.missing(), a.excess(), a.unknown()))
               .containsExactly(2_000L, 0L, 0L, 0L);
           assertThat(Duration.ofMillis(gap)).isLessThan(MAX_GAP);
+          // And the app's own internal topics took the cluster's replication too
+          assertThat(internalTopicReplicas(stack)).isNotEmpty().containsOnly(3);
         }
       }
+    }
+  }
+
+  /** The replica count of every partition of the app's internal topics (changelogs). */
+  private static List<Integer> internalTopicReplicas(StackHarness stack) throws Exception {
+    try (Admin admin = Admin.create(stack.clientProps())) {
+      List<String> internal =
+          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(name -> name.startsWith(stack.appId + "-"))
+              .toList();
+      return admin
+          .describeTopics(internal)
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .values()
+          .stream()
+          .flatMap(d -> d.partitions().stream())
+          .map(p -> p.replicas().size())
+          .toList();
     }
   }
 }
