@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -52,8 +53,7 @@ class EmbeddedKafkaClusterIT {
     try (Admin admin = admin()) {
       // Given a topic created with the broker defaults
       admin
-          .createTopics(
-              List.of(new NewTopic(topic, java.util.Optional.of(2), java.util.Optional.empty())))
+          .createTopics(List.of(new NewTopic(topic, Optional.of(2), Optional.empty())))
           .all()
           .get(30, TimeUnit.SECONDS);
 
@@ -135,6 +135,29 @@ class EmbeddedKafkaClusterIT {
 
       cluster.restart(controller);
       assertThat(cluster.node(controller).isRunning()).isTrue();
+    }
+  }
+
+  @Test
+  void shouldRunASingleNodeClusterWithSingleReplicas() throws Exception {
+    // The demo's and the benchmarks' stack: a cluster of one, configured like the single broker
+    try (EmbeddedKafkaCluster one = EmbeddedKafkaCluster.builder().nodes(1).start();
+        KafkaProducer<String, String> producer = producer(one.bootstrapServers())) {
+      assertThat(one.node(0).brokerConfig())
+          .containsEntry("controller.quorum.voters", "1@127.0.0.1:" + one.node(0).controllerPort())
+          .containsEntry("transaction.state.log.replication.factor", "1");
+      String topic = topicName();
+      Properties props = new Properties();
+      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, one.bootstrapServers());
+      try (Admin admin = Admin.create(props)) {
+        admin
+            .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      }
+      producer.send(new ProducerRecord<>(topic, "k", "v")).get(30, TimeUnit.SECONDS);
+      assertThat(one.partitionLeader(topic, 0)).isZero();
+      assertThat(one.activeController()).isZero();
     }
   }
 
