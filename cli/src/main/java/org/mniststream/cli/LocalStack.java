@@ -14,26 +14,27 @@ import java.util.Properties;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.mniststream.kafka.ChildJvm;
-import org.mniststream.kafka.EmbeddedKafkaBroker;
+import org.mniststream.kafka.EmbeddedKafkaCluster;
 import org.mniststream.schemas.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka side of a demo or benchmark run: an embedded broker (or an existing cluster named by
- * bootstrap servers), every topic created, and stream-app instances started as child JVMs.
+ * The Kafka side of a demo, benchmark or chaos run: an embedded cluster of one or more KRaft nodes
+ * (or an existing cluster named by bootstrap servers), every topic created, and stream-app
+ * instances started as child JVMs.
  */
 final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
-  private final EmbeddedKafkaBroker broker; // null against an existing cluster
+  private final EmbeddedKafkaCluster cluster; // null against an existing cluster
   private final String bootstrapServers;
   private final Path workDir;
   private final TopicNames topics = TopicNames.DEFAULTS;
   private final List<ChildJvm> apps = new ArrayList<>();
 
-  private LocalStack(EmbeddedKafkaBroker broker, String bootstrapServers, Path workDir) {
-    this.broker = broker;
+  private LocalStack(EmbeddedKafkaCluster cluster, String bootstrapServers, Path workDir) {
+    this.cluster = cluster;
     this.bootstrapServers = bootstrapServers;
     this.workDir = workDir;
   }
@@ -76,14 +77,28 @@ final class LocalStack implements AutoCloseable {
   /** Starts an embedded broker unless {@code bootstrapServers} names an existing cluster. */
   static LocalStack start(String bootstrapServers, Path workDir, int partitions)
       throws InterruptedException {
-    EmbeddedKafkaBroker broker = null;
+    return start(bootstrapServers, workDir, partitions, 1);
+  }
+
+  /**
+   * Starts an embedded cluster of {@code brokers} nodes unless {@code bootstrapServers} names an
+   * existing cluster; the topics get the replication the cluster's size allows.
+   */
+  static LocalStack start(String bootstrapServers, Path workDir, int partitions, int brokers)
+      throws InterruptedException {
+    EmbeddedKafkaCluster cluster = null;
     String servers = bootstrapServers;
     if (servers == null || servers.isBlank()) {
-      broker = EmbeddedKafkaBroker.builder().dataDir(workDir.resolve("kafka")).start();
-      servers = broker.bootstrapServers();
-      log.info("embedded Kafka broker at {} (log: {})", servers, broker.logFile());
+      cluster =
+          EmbeddedKafkaCluster.builder().nodes(brokers).dataDir(workDir.resolve("kafka")).start();
+      servers = cluster.bootstrapServers();
+      log.info(
+          "embedded Kafka cluster of {} node(s) at {} (logs under {})",
+          brokers,
+          servers,
+          cluster.dataDir());
     }
-    LocalStack stack = new LocalStack(broker, servers, workDir);
+    LocalStack stack = new LocalStack(cluster, servers, workDir);
     TopicSetup.createAll(stack.clientProps(), stack.topics, partitions);
     return stack;
   }
@@ -93,7 +108,7 @@ final class LocalStack implements AutoCloseable {
   }
 
   boolean embedded() {
-    return broker != null;
+    return cluster != null;
   }
 
   TopicNames topics() {
@@ -168,14 +183,23 @@ final class LocalStack implements AutoCloseable {
     throw new IllegalStateException("the stream app was not ready within " + timeout);
   }
 
-  /** Restarts the embedded broker on the same port and data (clients reconnect by themselves). */
-  void restartBroker() {
-    if (broker == null) {
+  /**
+   * Restarts embedded node {@code index} (gracefully if it runs) on the same port and data; clients
+   * reconnect by themselves.
+   */
+  void restartBroker(int index) {
+    long start = System.nanoTime();
+    cluster().restart(index);
+    log.info(
+        "embedded broker {} restarted in {} ms", index, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** The embedded cluster, to kill its nodes. */
+  EmbeddedKafkaCluster cluster() {
+    if (cluster == null) {
       throw new IllegalStateException("an external cluster cannot be restarted from here");
     }
-    long start = System.nanoTime();
-    broker.restart();
-    log.info("embedded broker restarted in {} ms", (System.nanoTime() - start) / 1_000_000);
+    return cluster;
   }
 
   @Override
@@ -183,8 +207,8 @@ final class LocalStack implements AutoCloseable {
     for (ChildJvm app : apps) {
       app.close();
     }
-    if (broker != null) {
-      broker.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Apache Kafka broker (KRaft combined mode: {@code process.roles=broker,controller}, {@code
- * node.id=1}) running in a {@link ChildJvm} started from the Kafka jars on this JVM's classpath.
+ * node.id=1}) running in a {@link ChildJvm} started from the Kafka jars on this JVM's classpath;
+ * also one node of an {@link EmbeddedKafkaCluster}.
  *
  * <p>A child process rather than an in-process {@code KafkaRaftServer}: tests can kill -9 it and
  * restart it, and its threads, logging and heap stay out of the JVM under test. Its ports are
@@ -77,12 +79,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final boolean temporaryDataDir;
   private final int port;
   private final int controllerPort;
+  private final int nodeId;
   private final Map<String, String> brokerConfig;
   private final List<String> jvmArgs;
   private final Duration startupTimeout;
   private final Duration stopTimeout;
   private final boolean gracefulShutdownOnJvmExit;
-  private final String newClusterId = Uuid.randomUuid().toString();
+  private final String newClusterId;
   private final Thread reaper;
 
   /** Read without the lock by the reaper, which must not block on a thread that called exit. */
@@ -90,16 +93,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private boolean reaperRegistered;
   private boolean closed;
+  private long launchedAtNanos;
 
   private EmbeddedKafkaBroker(Builder b, Path dataDir, boolean temporaryDataDir) {
     this.dataDir = dataDir;
     this.temporaryDataDir = temporaryDataDir;
     int[] free = FreePorts.loopback(2);
     this.port = b.port != 0 ? b.port : free[0];
-    this.controllerPort = b.controllerPort != 0 ? b.controllerPort : free[1];
+    this.nodeId = b.nodeId;
+    List<Integer> controllerPorts =
+        b.controllerPorts.isEmpty()
+            ? List.of(b.controllerPort != 0 ? b.controllerPort : free[1])
+            : b.controllerPorts;
+    this.controllerPort = controllerPorts.get(nodeId - 1);
     this.brokerConfig =
         BrokerConfig.properties(
-            HOST, port, controllerPort, dataDir.resolve(KAFKA_LOG_DIR_NAME), b.brokerProperties);
+            nodeId,
+            controllerPorts,
+            HOST,
+            port,
+            dataDir.resolve(KAFKA_LOG_DIR_NAME),
+            b.brokerProperties);
+    this.newClusterId = b.clusterId != null ? b.clusterId : Uuid.randomUuid().toString();
     List<String> args = new ArrayList<>(DEFAULT_JVM_ARGS);
     args.addAll(b.jvmArgs);
     this.jvmArgs = List.copyOf(args);
@@ -121,33 +136,55 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    *     its JVM exits; the message carries the tail of {@link #logFile()}
    */
   public synchronized EmbeddedKafkaBroker start() {
+    launchChild();
+    return awaitStarted();
+  }
+
+  /**
+   * The first half of {@link #start()}: launches the child JVM and returns at once. The nodes of a
+   * cluster are all launched before any is awaited, since none is ready before a quorum runs.
+   */
+  synchronized void launchChild() {
     if (closed) {
       throw new IllegalStateException("broker was closed");
     }
     if (isRunning()) {
       throw new IllegalStateException("broker already running at " + bootstrapServers());
     }
-    long startNanos = System.nanoTime();
+    launchedAtNanos = System.nanoTime();
     ChildJvm child = launch();
     process = child;
     registerReaper();
     LOG.info(
-        "Starting Kafka broker (pid {}) on {} with data dir {}, log {}",
+        "Starting Kafka broker {} (pid {}) on {} with data dir {}, log {}",
+        nodeId,
         child.pid(),
         bootstrapServers(),
         dataDir,
         logFile());
+  }
+
+  /**
+   * The second half of {@link #start()}: waits until the launched child answers, killing it if it
+   * does not within the startup timeout (counted from its launch).
+   */
+  synchronized EmbeddedKafkaBroker awaitStarted() {
+    ChildJvm child = process;
+    if (child == null) {
+      throw new IllegalStateException("broker " + nodeId + " was not launched");
+    }
     try {
-      awaitReady(child, startNanos);
+      awaitReady(child, launchedAtNanos);
     } catch (RuntimeException e) {
       child.kill();
       process = null;
       throw e;
     }
     LOG.info(
-        "Kafka broker ready on {} after {} ms (pid {})",
+        "Kafka broker {} ready on {} after {} ms (pid {})",
+        nodeId,
         bootstrapServers(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedAtNanos),
         child.pid());
     return this;
   }
@@ -224,6 +261,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return controllerPort;
   }
 
+  /** {@code node.id}: 1 for a single broker, 1..N in a cluster of N. */
+  public int nodeId() {
+    return nodeId;
+  }
+
   public Path dataDir() {
     return dataDir;
   }
@@ -274,7 +316,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     options.add("-Dlog4j2.configurationFile=" + log4j2Config);
     return ChildJvm.builder(PROCESS_NAME, BrokerProcessMain.class.getName())
         .jvmOptions(options)
-        .args(List.of(serverProperties.toString(), clusterId()))
+        .args(List.of(serverProperties.toString(), clusterIdForFormat()))
         .logFile(logFile())
         .workingDirectory(dataDir)
         .graceOnJvmExit(gracefulShutdownOnJvmExit ? stopTimeout : Duration.ZERO)
@@ -285,18 +327,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * A formatted data dir keeps its cluster id: format --ignore-formatted still checks the id it is
    * given and fails with "Invalid cluster.id" when it differs.
    */
-  private String clusterId() {
+  String clusterIdForFormat() {
+    return formattedClusterId().orElse(newClusterId);
+  }
+
+  private Optional<String> formattedClusterId() {
     String logDirs = brokerConfig.get("log.dirs");
     String metadataDir =
         brokerConfig.getOrDefault("metadata.log.dir", logDirs.split(",")[0].trim());
-    Path meta = Path.of(metadataDir, "meta.properties");
-    if (Files.isRegularFile(meta)) {
-      String id = BrokerConfig.read(meta).get("cluster.id");
-      if (id != null && !id.isBlank()) {
-        return id;
-      }
-    }
-    return newClusterId;
+    return BrokerConfig.formattedClusterId(Path.of(metadataDir));
   }
 
   private void awaitReady(ChildJvm child, long startNanos) {
@@ -431,6 +470,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Path dataDir;
     private int port;
     private int controllerPort;
+    private int nodeId = BrokerConfig.NODE_ID;
+    private List<Integer> controllerPorts = List.of();
+    private String clusterId;
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
     private final List<String> jvmArgs = new ArrayList<>();
     private Duration startupTimeout = Duration.ofSeconds(90);
@@ -495,6 +537,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public Builder gracefulShutdownOnJvmExit(boolean graceful) {
       this.gracefulShutdownOnJvmExit = graceful;
+      return this;
+    }
+
+    /**
+     * Node {@code nodeId} (1-based) of a cluster whose node {@code i} has controller port {@code
+     * controllerPorts.get(i - 1)}, all of them fixed: {@link EmbeddedKafkaCluster} sets this.
+     */
+    Builder clusterNode(int nodeId, List<Integer> controllerPorts, String clusterId) {
+      if (nodeId < 1 || nodeId > controllerPorts.size()) {
+        throw new IllegalArgumentException(
+            "node id " + nodeId + " outside 1.." + controllerPorts.size());
+      }
+      this.nodeId = nodeId;
+      this.controllerPorts = List.copyOf(controllerPorts);
+      this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
       return this;
     }
 

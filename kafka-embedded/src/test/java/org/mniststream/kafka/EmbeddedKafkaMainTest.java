@@ -33,12 +33,38 @@ class EmbeddedKafkaMainTest {
   }
 
   @Test
+  void shouldParseAClusterWithConsecutivePortsAndANodeDirEach(@TempDir Path dir) {
+    EmbeddedKafkaMain main = new EmbeddedKafkaMain();
+    new CommandLine(main)
+        .parseArgs(
+            "--nodes", "3",
+            "--port", "29092",
+            "--controller-port", "29192",
+            "--data-dir", dir.toString(),
+            "--property", "log.retention.ms=5000");
+
+    try (EmbeddedKafkaCluster cluster = main.clusterBuilder().build()) {
+      assertThat(cluster.bootstrapServers())
+          .isEqualTo("127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094");
+      assertThat(cluster.nodes())
+          .extracting(EmbeddedKafkaBroker::controllerPort)
+          .containsExactly(29192, 29193, 29194);
+      assertThat(cluster.nodes())
+          .extracting(EmbeddedKafkaBroker::dataDir)
+          .containsExactly(dir.resolve("node-1"), dir.resolve("node-2"), dir.resolve("node-3"));
+      assertThat(cluster.node(2).brokerConfig())
+          .containsEntry("node.id", "3")
+          .containsEntry("log.retention.ms", "5000");
+    }
+  }
+
+  @Test
   void shouldAnswerHelpWithTheUsageAndNoBroker() {
     assertThat(execute("--help")).isZero();
 
     assertThat(out.toString())
         .startsWith("Usage: broker")
-        .contains("--data-dir", "--property")
+        .contains("--data-dir", "--property", "--nodes")
         .doesNotContain("bootstrap.servers=");
   }
 
@@ -48,7 +74,10 @@ class EmbeddedKafkaMainTest {
     assertThat(execute("--port")).isEqualTo(2);
     assertThat(execute("--property", "novalue")).isEqualTo(2);
     assertThat(execute("--port", "70000")).isEqualTo(2);
-    assertThat(err.toString()).contains("--bogus", "novalue", "not a port: 70000");
+    assertThat(execute("--nodes", "3", "--port", "65534")).isEqualTo(2);
+    assertThat(execute("--nodes", "0")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--bogus", "novalue", "not a port: 70000", "not a port: 65536", "at least one");
   }
 
   private int execute(String... args) {

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.mniststream.kafka.BrokerConfig;
 import org.mniststream.kafka.EmbeddedKafkaBroker;
+import org.mniststream.kafka.EmbeddedKafkaCluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -43,6 +44,10 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p>{@link #kill()} and {@link #restart()} need the embedded kind; check {@link
  * #supportsRestart()} first.
+ *
+ * <p>{@link #startCluster(int)} starts an {@link EmbeddedKafkaCluster} of N nodes instead (or uses
+ * the external cluster), for the tests of broker failures on a replicated cluster; its nodes are
+ * killed and restarted through {@link #embeddedCluster()}.
  */
 public final class KafkaFixture implements AutoCloseable {
 
@@ -64,6 +69,7 @@ public final class KafkaFixture implements AutoCloseable {
   private final String kind;
   private final String bootstrapServers;
   private final EmbeddedKafkaBroker embedded;
+  private final EmbeddedKafkaCluster cluster;
   private final KafkaContainer container;
   private final boolean closeable;
 
@@ -73,9 +79,20 @@ public final class KafkaFixture implements AutoCloseable {
       EmbeddedKafkaBroker embedded,
       KafkaContainer container,
       boolean closeable) {
+    this(kind, bootstrapServers, embedded, null, container, closeable);
+  }
+
+  private KafkaFixture(
+      String kind,
+      String bootstrapServers,
+      EmbeddedKafkaBroker embedded,
+      EmbeddedKafkaCluster cluster,
+      KafkaContainer container,
+      boolean closeable) {
     this.kind = kind;
     this.bootstrapServers = bootstrapServers;
     this.embedded = embedded;
+    this.cluster = cluster;
     this.container = container;
     this.closeable = closeable;
   }
@@ -91,6 +108,32 @@ public final class KafkaFixture implements AutoCloseable {
    */
   public static KafkaFixture start(Map<String, String> brokerProperties) {
     return start(brokerProperties, KafkaFixture::lookup, true);
+  }
+
+  /**
+   * A fresh cluster of {@code nodes} embedded KRaft nodes, each in its own child JVM, with
+   * replication set by the cluster's size (three replicas and {@code min.insync.replicas=2} on
+   * three nodes); or, when {@value #BOOTSTRAP_VARIABLE} is set, that existing cluster. Embedded
+   * even where Docker runs: a failover test must kill and restart single nodes on their ports,
+   * which a container cluster does not allow.
+   */
+  public static KafkaFixture startCluster(int nodes) {
+    return startCluster(nodes, KafkaFixture::lookup);
+  }
+
+  static KafkaFixture startCluster(int nodes, Function<String, Optional<String>> settings) {
+    Optional<String> external = setting(settings, BOOTSTRAP_VARIABLE);
+    if (external.isPresent()) {
+      LOG.info(
+          "Kafka fixture: external cluster {} ({} is set), starting no {}-node cluster",
+          external.get(),
+          BOOTSTRAP_VARIABLE,
+          nodes);
+      return new KafkaFixture(KIND_EXTERNAL, external.get(), null, null, true);
+    }
+    LOG.info("Kafka fixture: embedded cluster of {} nodes in child JVMs", nodes);
+    EmbeddedKafkaCluster started = EmbeddedKafkaCluster.builder().nodes(nodes).start();
+    return new KafkaFixture(KIND_EMBEDDED, started.bootstrapServers(), null, started, null, true);
   }
 
   /**
@@ -245,7 +288,10 @@ public final class KafkaFixture implements AutoCloseable {
     return kind;
   }
 
-  /** Whether {@link #kill()}, {@link #stop()} and {@link #restart()} work on this kind. */
+  /**
+   * Whether {@link #kill()}, {@link #stop()} and {@link #restart()} work on this fixture: on a
+   * single embedded broker; a cluster's nodes go through {@link #embeddedCluster()}.
+   */
   public boolean supportsRestart() {
     return embedded != null;
   }
@@ -253,6 +299,11 @@ public final class KafkaFixture implements AutoCloseable {
   /** The embedded broker, when that is the kind. */
   public Optional<EmbeddedKafkaBroker> embeddedBroker() {
     return Optional.ofNullable(embedded);
+  }
+
+  /** The embedded cluster, when {@link #startCluster} started one. */
+  public Optional<EmbeddedKafkaCluster> embeddedCluster() {
+    return Optional.ofNullable(cluster);
   }
 
   /** {@code bootstrap.servers} only, as a start for client properties. */
@@ -327,6 +378,10 @@ public final class KafkaFixture implements AutoCloseable {
 
   private EmbeddedKafkaBroker requireEmbedded(String operation) {
     if (embedded == null) {
+      if (cluster != null) {
+        throw new UnsupportedOperationException(
+            operation + " of which node? Use embeddedCluster()." + operation + "(index)");
+      }
       throw new UnsupportedOperationException(
           operation
               + " needs the embedded broker, this fixture is "
@@ -354,6 +409,9 @@ public final class KafkaFixture implements AutoCloseable {
   private void closeNow() {
     if (embedded != null) {
       embedded.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     if (container != null) {
       container.stop();

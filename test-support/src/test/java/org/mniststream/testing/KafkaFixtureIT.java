@@ -1,6 +1,7 @@
 package org.mniststream.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mniststream.kafka.KafkaClients.consumer;
 import static org.mniststream.kafka.KafkaClients.pollValues;
@@ -94,6 +95,40 @@ class KafkaFixtureIT {
       own.restart();
 
       assertThat(topicNames(own)).contains(topic);
+    }
+  }
+
+  @Test
+  void shouldStartAClusterWhoseTopicsHaveThreeReplicasAndSurviveANodeKill() throws Exception {
+    try (KafkaFixture three = KafkaFixture.startCluster(3)) {
+      assumeTrue(three.embeddedCluster().isPresent(), "node kills need the embedded cluster");
+      String topic = topicName();
+      three.createTopic(topic, 1, Map.of());
+      assertThat(replicas(three, topic)).isEqualTo(3);
+      assertThatThrownBy(three::kill).isInstanceOf(UnsupportedOperationException.class);
+
+      three.embeddedCluster().orElseThrow().kill(0);
+
+      try (KafkaProducer<String, String> producer = producer(three.bootstrapServers())) {
+        producer.send(new ProducerRecord<>(topic, "k", "v")).get(30, TimeUnit.SECONDS);
+      }
+      assertThat(topicNames(three)).contains(topic);
+    }
+  }
+
+  private static int replicas(KafkaFixture fixture, String topic) throws Exception {
+    Properties props = new Properties();
+    props.putAll(fixture.clientProperties());
+    try (Admin admin = Admin.create(props)) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .get(0)
+          .replicas()
+          .size();
     }
   }
 

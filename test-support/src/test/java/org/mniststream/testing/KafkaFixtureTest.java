@@ -30,6 +30,18 @@ class KafkaFixtureTest {
   }
 
   @Test
+  void shouldUseAnExistingClusterInsteadOfStartingOne() {
+    Map<String, String> settings = Map.of(KafkaFixture.BOOTSTRAP_VARIABLE, "b1:9092,b2:9092");
+
+    try (KafkaFixture fixture =
+        KafkaFixture.startCluster(3, name -> Optional.ofNullable(settings.get(name)))) {
+      assertThat(fixture.kind()).isEqualTo("external");
+      assertThat(fixture.bootstrapServers()).isEqualTo("b1:9092,b2:9092");
+      assertThat(fixture.embeddedCluster()).isEmpty();
+    }
+  }
+
+  @Test
   void shouldTellBeforeStartingWhetherTheFixtureCanRestart() {
     Map<String, String> external = Map.of(KafkaFixture.BOOTSTRAP_VARIABLE, "broker-1:9092");
     Map<String, String> embedded = Map.of(KafkaFixture.FIXTURE_VARIABLE, "embedded");

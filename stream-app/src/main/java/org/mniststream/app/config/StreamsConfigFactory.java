@@ -96,6 +96,11 @@ public final class StreamsConfigFactory {
     p.putIfAbsent(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         Integer.toString(MAX_RECORD_BYTES));
+    // Internal topics (changelogs, repartition) take the broker's default.replication.factor and
+    // min.insync.replicas: right for any cluster without the app counting brokers, and a
+    // three-node cluster (the embedded one included) sets 3 and 2. -1 is also Kafka Streams'
+    // own default; it is set here so an operator's overrides.properties shows where to change it.
+    p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
     // A few ms of linger lets the predictions of one batch share a produce request.
     p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
     return p;

@@ -33,6 +33,20 @@ class StreamsConfigFactoryTest {
   }
 
   @Test
+  void shouldLeaveTheInternalTopicsReplicationToTheBrokerDefaultUnlessGiven() {
+    assertThat(StreamsConfigFactory.streamsConfig(new Properties()))
+        .containsEntry("replication.factor", "-1")
+        .doesNotContainKey("topic.min.insync.replicas");
+
+    Properties overrides = new Properties();
+    overrides.setProperty("replication.factor", "3");
+    overrides.setProperty("topic.min.insync.replicas", "2");
+    assertThat(StreamsConfigFactory.streamsConfig(overrides))
+        .containsEntry("replication.factor", "3")
+        .containsEntry("topic.min.insync.replicas", "2");
+  }
+
+  @Test
   void shouldLetEveryGivenPropertyWin() {
     Properties overrides = new Properties();
     overrides.setProperty("processing.guarantee", "at_least_once");
