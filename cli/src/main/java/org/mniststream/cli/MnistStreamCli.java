@@ -125,7 +125,7 @@ public final class MnistStreamCli implements Callable<Integer> {
           topics      check every topic against the layout; --create, --alter-configs
 
         Tools
-          broker      run a real single-node Kafka broker (KRaft) on this machine
+          broker      run a real Kafka broker (KRaft) on this machine; --nodes N a cluster
           bench       load generator: events/s, end-to-end latency percentiles, CPU, RSS
           chaos       kill -9 the app and restart the broker mid-stream; count losses, duplicates
           sample-events  write MNIST test images as ImageEvent files (for kcat and other clients)
