@@ -7,9 +7,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
@@ -34,83 +33,55 @@ import org.slf4j.LoggerFactory;
  * The consumer is configured by {@link DashboardClients#consumerConfig}; this class uses it from
  * its own thread only, and closes it when the thread ends.
  */
-final class StreamConsumer implements AutoCloseable {
+final class StreamConsumer extends ConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(StreamConsumer.class);
-  private static final Duration POLL = Duration.ofMillis(200);
 
-  private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private final TopicNames topics;
   private final Aggregates aggregates;
   private final Consumer<Aggregates.DrawnOutcome> drawnOutcome;
-  private final Thread thread;
   private final AvroSerde<Prediction> predictionSerde = ContractSerdes.prediction();
   private final AvroSerde<DeadLetter> deadLetterSerde = ContractSerdes.deadLetter();
   private final AvroSerde<ImageEvent> imageSerde = ContractSerdes.imageEvent();
-  private volatile boolean running = true;
-  private volatile boolean assigned;
 
   StreamConsumer(
       org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
       TopicNames topics,
       Aggregates aggregates,
       Consumer<Aggregates.DrawnOutcome> drawnOutcome) {
-    this.consumer = consumer;
+    super(consumer, "dashboard-consumer", Duration.ofSeconds(1));
     this.topics = topics;
     this.aggregates = aggregates;
     this.drawnOutcome = drawnOutcome;
-    this.thread = new Thread(this::run, "dashboard-consumer");
-    this.thread.setDaemon(true);
   }
 
-  void start() {
-    thread.start();
-  }
-
-  /** Whether partitions are assigned: from then on, every new record is seen. */
-  boolean assigned() {
-    return assigned;
-  }
-
-  private void run() {
+  @Override
+  boolean setUp() {
     List<String> names =
         List.of(
             topics.predictions(),
             topics.shadowPredictions(),
             topics.deadLetters(),
             topics.images());
-    try {
-      consumer.subscribe(
-          names,
-          new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+    consumer.subscribe(
+        names,
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
 
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              assigned = !consumer.assignment().isEmpty();
-              LOG.info(
-                  "Dashboard consuming {} partitions of {}", consumer.assignment().size(), names);
-            }
-          });
-      while (running) {
-        try {
-          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-            handle(record);
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned(!consumer.assignment().isEmpty());
+            LOG.info(
+                "Dashboard consuming {} partitions of {}", consumer.assignment().size(), names);
           }
-        } catch (WakeupException e) {
-          break;
-        } catch (KafkaException e) {
-          // Authorization, a deleted topic, a broker away: say so, keep trying.
-          LOG.warn("Dashboard consumer: {}; retrying in 1 s", e.toString());
-          sleep();
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      LOG.error("Dashboard consumer stopped", e);
-    } finally {
-      consumer.close();
+        });
+    return true;
+  }
+
+  @Override
+  void handle(ConsumerRecords<byte[], byte[]> records) {
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      handle(record);
     }
   }
 
@@ -137,30 +108,6 @@ final class StreamConsumer implements AutoCloseable {
           record.partition(),
           record.offset(),
           e.getMessage());
-    }
-  }
-
-  private void sleep() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    if (thread.getState() == Thread.State.NEW) {
-      consumer.close(); // never started: no thread will close it
-      return;
-    }
-    consumer.wakeup();
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

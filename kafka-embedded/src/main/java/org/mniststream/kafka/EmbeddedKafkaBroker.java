@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -466,27 +465,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** Options of an {@link EmbeddedKafkaBroker}; every one has a working default. */
-  public static final class Builder {
-    private Path dataDir;
+  public static final class Builder extends NodeOptions<Builder> {
     private int port;
     private int controllerPort;
     private int nodeId = BrokerConfig.NODE_ID;
     private List<Integer> controllerPorts = List.of();
     private String clusterId;
-    private final Map<String, String> brokerProperties = new LinkedHashMap<>();
-    private final List<String> jvmArgs = new ArrayList<>();
-    private Duration startupTimeout = Duration.ofSeconds(90);
-    private Duration stopTimeout = Duration.ofSeconds(30);
-    private boolean gracefulShutdownOnJvmExit;
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofSeconds(90));
+    }
 
-    /**
-     * Keep the broker's data in {@code dir} (created if missing, never deleted), so a later broker
-     * on the same dir resumes its topics. Default: a temporary dir deleted on {@link #close()}.
-     */
-    public Builder dataDir(Path dir) {
-      this.dataDir = Objects.requireNonNull(dir, "dir");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -499,44 +490,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** KRaft controller port; 0, the default, picks a free one. */
     public Builder controllerPort(int port) {
       this.controllerPort = checkPort(port);
-      return this;
-    }
-
-    /** One broker property, overriding the single-node default of the same name. */
-    public Builder brokerProperty(String name, String value) {
-      brokerProperties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value));
-      return this;
-    }
-
-    /** Broker properties, overriding the single-node defaults of the same names. */
-    public Builder brokerProperties(Map<String, String> properties) {
-      properties.forEach(this::brokerProperty);
-      return this;
-    }
-
-    /** An extra JVM option for the broker's JVM, after the defaults (so {@code -Xmx1g} wins). */
-    public Builder jvmArg(String arg) {
-      jvmArgs.add(Objects.requireNonNull(arg, "arg"));
-      return this;
-    }
-
-    public Builder startupTimeout(Duration timeout) {
-      this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** How long {@link #stop()} waits after SIGTERM before it kills. */
-    public Builder stopTimeout(Duration timeout) {
-      this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /**
-     * When this JVM exits with the broker still running: true stops it gracefully (an operator's
-     * Ctrl-C), false (default) kills it at once (a test run ending should not wait).
-     */
-    public Builder gracefulShutdownOnJvmExit(boolean graceful) {
-      this.gracefulShutdownOnJvmExit = graceful;
       return this;
     }
 

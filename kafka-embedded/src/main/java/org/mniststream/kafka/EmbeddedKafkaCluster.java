@@ -7,10 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -335,18 +332,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   }
 
   /** Options of an {@link EmbeddedKafkaCluster}; every one has a working default. */
-  public static final class Builder {
+  public static final class Builder extends NodeOptions<Builder> {
     private int nodes = 3;
-    private Path dataDir;
     private int basePort;
     private int baseControllerPort;
-    private final Map<String, String> brokerProperties = new LinkedHashMap<>();
-    private final List<String> jvmArgs = new ArrayList<>();
-    private Duration startupTimeout = Duration.ofSeconds(120);
-    private Duration stopTimeout = Duration.ofSeconds(30);
-    private boolean gracefulShutdownOnJvmExit;
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofSeconds(120));
+    }
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /** How many nodes, each broker and controller; default 3. */
     public Builder nodes(int count) {
@@ -354,15 +352,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         throw new IllegalArgumentException("a cluster needs at least one node: " + count);
       }
       this.nodes = count;
-      return this;
-    }
-
-    /**
-     * Keep the nodes' data under {@code dir} ({@code node-1}, ..., never deleted), so a later
-     * cluster on the same dir resumes its topics. Default: a temporary dir deleted on close.
-     */
-    public Builder dataDir(Path dir) {
-      this.dataDir = Objects.requireNonNull(dir, "dir");
       return this;
     }
 
@@ -378,40 +367,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** Controller ports {@code port}, {@code port + 1}, ...; 0, the default, picks free ones. */
     public Builder baseControllerPort(int port) {
       this.baseControllerPort = checkPortRange(port);
-      return this;
-    }
-
-    /** One broker property of every node, overriding the default of the same name. */
-    public Builder brokerProperty(String name, String value) {
-      brokerProperties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value));
-      return this;
-    }
-
-    public Builder brokerProperties(Map<String, String> properties) {
-      properties.forEach(this::brokerProperty);
-      return this;
-    }
-
-    /** An extra JVM option of every node's JVM, after the defaults. */
-    public Builder jvmArg(String arg) {
-      jvmArgs.add(Objects.requireNonNull(arg, "arg"));
-      return this;
-    }
-
-    /** How long the whole cluster, and a node restarted alone, may take to answer. */
-    public Builder startupTimeout(Duration timeout) {
-      this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    public Builder stopTimeout(Duration timeout) {
-      this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** As {@link EmbeddedKafkaBroker.Builder#gracefulShutdownOnJvmExit}, for every node. */
-    public Builder gracefulShutdownOnJvmExit(boolean graceful) {
-      this.gracefulShutdownOnJvmExit = graceful;
       return this;
     }
 
