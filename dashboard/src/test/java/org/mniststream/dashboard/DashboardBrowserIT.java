@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mniststream.kafka.ChildJvm;
+import org.mniststream.kafka.FreePorts;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.PixelEncoding;
@@ -126,8 +127,8 @@ class DashboardBrowserIT {
         .isZero();
 
     // and the stream app running in its own JVM
-    int appPort = freePort();
-    Process app = startStreamApp(kafka.bootstrapServers(), appPort);
+    int appPort = FreePorts.loopback();
+    ChildJvm app = startStreamApp(kafka.bootstrapServers(), appPort);
     URI appUrl = URI.create("http://127.0.0.1:" + appPort);
     await()
         .atMost(APP_READY)
@@ -262,45 +263,30 @@ class DashboardBrowserIT {
     return new ChromeDriver(service, options);
   }
 
-  private Process startStreamApp(String bootstrapServers, int httpPort) throws IOException {
+  private ChildJvm startStreamApp(String bootstrapServers, int httpPort) throws IOException {
     Path stateDir = Files.createTempDirectory("dashboard-it-state");
     Path log = Path.of("target", "stream-app-it.log").toAbsolutePath();
     Files.createDirectories(log.getParent());
-    List<String> command =
+    List<String> args = new ArrayList<>(List.of("run"));
+    for (String setting :
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dai.djl.offline=true",
-            "-Xmx768m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "org.mniststream.app.StreamAppCli",
-            "run",
-            "--set",
             "bootstrap.servers=" + bootstrapServers,
-            "--set",
             "http.port=" + httpPort,
-            "--set",
             "application.id=dashboard-it-" + UUID.randomUUID(),
-            "--set",
             "state.dir=" + stateDir,
-            "--set",
             "instance.id=" + APP_INSTANCE_ID,
-            "--set",
-            "http.advertised-host=127.0.0.1");
+            "http.advertised-host=127.0.0.1")) {
+      args.addAll(List.of("--set", setting));
+    }
     LOG.info("Starting the stream app (log: {})", log);
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+    ChildJvm app =
+        ChildJvm.builder("stream-app", "org.mniststream.app.StreamAppCli")
+            .jvmOptions(List.of("-Dai.djl.offline=true", "-Xmx768m"))
+            .args(args)
+            .logFile(log)
             .start();
-    cleanup.add(
-        () -> {
-          process.destroy();
-          if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-          }
-        });
-    return process;
+    cleanup.add(app::close);
+    return app;
   }
 
   private int status(URI uri) {
@@ -314,12 +300,6 @@ class DashboardBrowserIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

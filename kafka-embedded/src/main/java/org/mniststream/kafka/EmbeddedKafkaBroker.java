@@ -442,16 +442,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** close() and the JVM-exit hook may race to delete the same dir: a vanished file is fine. */
   private void deleteDataDir() {
+    deleteDirectory(dataDir);
+  }
+
+  /**
+   * Deletes {@code dir} and everything in it, if it is there. close() and the JVM-exit hook may
+   * race to delete the same dir: a file that vanished meanwhile is fine.
+   */
+  static void deleteDirectory(Path dir) {
     try {
-      if (Files.exists(dataDir)) {
-        PathUtils.deleteDirectory(dataDir);
+      if (Files.exists(dir)) {
+        PathUtils.deleteDirectory(dir);
       }
     } catch (NoSuchFileException gone) {
       // Deleted by someone else meanwhile: the goal is reached.
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dataDir, e);
+      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
 

@@ -3,7 +3,6 @@ package org.mniststream.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -255,15 +253,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   }
 
   private void deleteDataDir() {
-    try {
-      if (Files.exists(dataDir)) {
-        PathUtils.deleteDirectory(dataDir);
-      }
-    } catch (NoSuchFileException gone) {
-      // Deleted meanwhile (close and the exit hook): the goal is reached.
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dataDir, e);
-    }
+    EmbeddedKafkaBroker.deleteDirectory(dataDir);
   }
 
   private int indexOf(int nodeId) {

@@ -17,6 +17,7 @@ import org.mniststream.schemas.TopicNames;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.publishing.ModelsTopic;
 import org.mniststream.trainer.publishing.SigningKeys;
+import org.mniststream.trainer.training.TrainingData;
 import org.mniststream.trainer.training.TrainingSettings;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,6 +90,38 @@ final class CliOptions {
             "PyTorch intra-op threads (default: cores - 1, at least 1; all cores are faster on"
                 + " an idle machine but stall when anything else runs).")
     Integer threads;
+
+    /**
+     * The settings of a run from these options and the command's own, refused as a usage error when
+     * invalid.
+     */
+    TrainingSettings settings(
+        CommandSpec spec,
+        Architecture architecture,
+        int epochs,
+        float learningRate,
+        boolean standardize,
+        String modelName) {
+      return CliOptions.settings(
+          spec,
+          () ->
+              new TrainingSettings(
+                  architecture,
+                  epochs,
+                  batchSize,
+                  learningRate,
+                  seed,
+                  maxBatches,
+                  validationFraction,
+                  standardize,
+                  modelName));
+    }
+
+    /** Sets the engine's threads, then loads (and splits) the data of a run. */
+    TrainingData load(Data data, TrainingSettings settings) throws IOException {
+      configureThreads();
+      return TrainingData.load(data.files(), settings.validationFraction(), settings.seed());
+    }
 
     void configureThreads() {
       CliOptions.configureThreads(threads);

@@ -78,22 +78,14 @@ public final class FineTuneCommand implements Callable<Integer> {
         "Fine-tuning %s version %d (%s)%n",
         parent.getModelName(), parent.getVersion(), parent.getArchitecture());
     TrainingSettings settings =
-        CliOptions.settings(
+        training.settings(
             spec,
-            () ->
-                new TrainingSettings(
-                    MnistTrainer.architectureOf(parent),
-                    epochs,
-                    training.batchSize,
-                    learningRate,
-                    training.seed,
-                    training.maxBatches,
-                    training.validationFraction,
-                    false,
-                    modelName != null ? modelName : parent.getModelName()));
-    training.configureThreads();
-    TrainingData trainingData =
-        TrainingData.load(data.files(), settings.validationFraction(), settings.seed());
+            MnistTrainer.architectureOf(parent),
+            epochs,
+            learningRate,
+            false,
+            modelName != null ? modelName : parent.getModelName());
+    TrainingData trainingData = training.load(data, settings);
     TrainingResult result =
         MnistTrainer.fineTune(
             parent,

@@ -79,22 +79,8 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     TrainingSettings settings =
-        CliOptions.settings(
-            spec,
-            () ->
-                new TrainingSettings(
-                    architecture,
-                    epochs,
-                    training.batchSize,
-                    learningRate,
-                    training.seed,
-                    training.maxBatches,
-                    training.validationFraction,
-                    standardize,
-                    modelName));
-    training.configureThreads();
-    TrainingData trainingData =
-        TrainingData.load(data.files(), settings.validationFraction(), settings.seed());
+        training.settings(spec, architecture, epochs, learningRate, standardize, modelName);
+    TrainingData trainingData = training.load(data, settings);
     TrainingResult result =
         MnistTrainer.train(
             settings, trainingData, new ConsoleProgress(out, err, ConsoleProgress.isTerminal()));
