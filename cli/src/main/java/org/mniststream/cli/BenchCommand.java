@@ -22,6 +22,7 @@ import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,10 +36,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "End-to-end load generator: throughput, latency percentiles, CPU and RSS.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(
-      names = "--bootstrap-servers",
-      description = "Existing cluster; default: embedded broker.")
-  String bootstrapServers;
+  @Mixin RunOptions.Data data;
+  @Mixin RunOptions.Kafka kafka;
 
   @Option(names = "--rate", description = "Events/s; 0 = flat out (default: ${DEFAULT-VALUE}).")
   double rate = 1000;
@@ -53,11 +52,6 @@ final class BenchCommand implements Callable<Integer> {
       names = "--guarantee",
       description = "processing.guarantee of the app (default: ${DEFAULT-VALUE}).")
   String guarantee = "exactly_once_v2";
-
-  @Option(
-      names = "--partitions",
-      description = "Image-event partitions (default: ${DEFAULT-VALUE}).")
-  int partitions = 2;
 
   @Option(names = "--set", description = "Extra stream-app setting key=value (repeatable).")
   List<String> settings = new ArrayList<>();
@@ -84,9 +78,6 @@ final class BenchCommand implements Callable<Integer> {
       description = "Saved model to serve; default: a quick-trained one.")
   Path modelDir;
 
-  @Option(names = "--data-dir", description = "MNIST IDX directory (default: acquire and verify).")
-  Path dataDir;
-
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
 
@@ -110,10 +101,10 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = LocalStack.scratchDirectory("mnist-bench-");
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist = RunData.mnist(dataDir);
+    DatasetFiles mnist = data.files();
     IdxDataset test = mnist.loadTest();
     String data = mnist.trainImages().getParent().toString();
-    try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
+    try (LocalStack stack = kafka.start(work)) {
       String bs = stack.bootstrapServers();
       Path model = modelDir;
       if (model == null) {

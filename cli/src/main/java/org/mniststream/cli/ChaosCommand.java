@@ -13,6 +13,7 @@ import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +32,8 @@ import picocli.CommandLine.Option;
         "Kill -9 the stream app (and restart or kill brokers) mid-stream; count losses and"
             + " duplicates.")
 final class ChaosCommand implements Callable<Integer> {
+  @Mixin RunOptions.Data data;
+
   @Option(names = "--events", description = "Events to stream (default: ${DEFAULT-VALUE}).")
   long events = 20_000;
 
@@ -63,9 +66,6 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--guarantee", description = "processing.guarantee (default: ${DEFAULT-VALUE}).")
   String guarantee = "exactly_once_v2";
-
-  @Option(names = "--data-dir", description = "MNIST IDX directory (default: acquire and verify).")
-  Path dataDir;
 
   @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
   int httpPort = 18081;
@@ -108,7 +108,7 @@ final class ChaosCommand implements Callable<Integer> {
     }
     Path work = LocalStack.scratchDirectory("mnist-chaos-");
     String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
-    DatasetFiles mnist = RunData.mnist(dataDir);
+    DatasetFiles mnist = data.files();
     IdxDataset test = mnist.loadTest();
     try (LocalStack stack = LocalStack.start(null, work, 2, brokers)) {
       Path model = work.resolve("model");

@@ -26,6 +26,7 @@ import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,13 +41,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Train, publish, stream the MNIST test set through Kafka, hot-swap mid-stream.")
 final class DemoCommand implements Callable<Integer> {
+  @Mixin RunOptions.Data data;
+  @Mixin RunOptions.Kafka kafka;
+
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
-
-  @Option(
-      names = "--bootstrap-servers",
-      description = "Use this Kafka cluster instead of starting an embedded broker.")
-  String bootstrapServers;
 
   @Option(
       names = "--quick",
@@ -62,11 +61,6 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--events", description = "Events to stream (default: the 10,000 test images).")
   int events = 10_000;
 
-  @Option(
-      names = "--partitions",
-      description = "Image-event partitions (default: ${DEFAULT-VALUE}).")
-  int partitions = 2;
-
   @Option(names = "--http-port", description = "Stream app HTTP port (default: ${DEFAULT-VALUE}).")
   int httpPort = 8080;
 
@@ -79,9 +73,6 @@ final class DemoCommand implements Callable<Integer> {
       names = "--linger",
       description = "Seconds to keep the stack (and the dashboard) up after the summary.")
   int lingerSeconds;
-
-  @Option(names = "--data-dir", description = "Directory holding the four MNIST IDX files.")
-  Path dataDir;
 
   @Option(names = "--work-dir", description = "Where models, broker data and logs go.")
   Path workDir;
@@ -98,15 +89,15 @@ final class DemoCommand implements Callable<Integer> {
     String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
     step("work directory " + work.toAbsolutePath());
 
-    DatasetFiles mnist = RunData.mnist(dataDir);
+    DatasetFiles mnist = data.files();
     step(
         "data: "
             + mnist.source()
-            + (dataDir == null ? ", SHA-256 of the four files verified" : ", as given"));
+            + (!data.given() ? ", SHA-256 of the four files verified" : ", as given"));
     IdxDataset test = mnist.loadTest();
     boolean accounted;
 
-    try (LocalStack stack = LocalStack.start(bootstrapServers, work, partitions)) {
+    try (LocalStack stack = kafka.start(work)) {
       step(
           (stack.embedded() ? "embedded Kafka broker (KRaft) at " : "Kafka cluster at ")
               + stack.bootstrapServers());

@@ -15,6 +15,7 @@ import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.mniststream.kafka.ChildJvm;
 import org.mniststream.kafka.EmbeddedKafkaCluster;
+import org.mniststream.kafka.StreamAppLauncher;
 import org.mniststream.schemas.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,23 +141,12 @@ final class LocalStack implements AutoCloseable {
       int httpPort,
       List<String> settings,
       List<String> jvmOptions) {
-    List<String> args = new ArrayList<>(List.of("run"));
     List<String> all = new ArrayList<>();
     all.add("bootstrap.servers=" + bootstrapServers);
     all.add("http.port=" + httpPort);
     all.add("state.dir=" + workDir.resolve("streams-state-" + name));
     all.addAll(settings);
-    for (String s : all) {
-      args.add("--set");
-      args.add(s);
-    }
-    List<String> options = new ArrayList<>(List.of("-Dai.djl.offline=true"));
-    options.addAll(jvmOptions);
-    return ChildJvm.builder(name, "org.mniststream.app.StreamAppCli")
-        .jvmOptions(options)
-        .args(args)
-        .logFile(workDir.resolve(name + ".log"))
-        .start();
+    return StreamAppLauncher.launch(name, all, jvmOptions, workDir.resolve(name + ".log"));
   }
 
   /** Waits until the app's {@code /ready} answers 200 (streams running and a model loaded). */

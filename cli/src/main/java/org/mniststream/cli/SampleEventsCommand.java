@@ -13,6 +13,7 @@ import org.mniststream.schemas.PixelEncoding;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,21 +26,20 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Write MNIST test images as ImageEvent files for other Kafka clients (kcat).")
 final class SampleEventsCommand implements Callable<Integer> {
+  @Mixin RunOptions.Data data;
+
   @Option(names = "--out", required = true, description = "Directory to write <eventId>.avro into.")
   Path out;
 
   @Option(names = "--count", description = "How many images (default: ${DEFAULT-VALUE}).")
   int count = 10;
 
-  @Option(names = "--data-dir", description = "IDX directory (default: acquire and verify MNIST).")
-  Path dataDir;
-
   @Option(names = "--prefix", description = "Event id prefix (default: ${DEFAULT-VALUE}).")
   String prefix = "kcat";
 
   @Override
   public Integer call() throws Exception {
-    DatasetFiles files = RunData.mnist(dataDir);
+    DatasetFiles files = data.files();
     IdxDataset test = files.loadTest();
     Files.createDirectories(out);
     AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();

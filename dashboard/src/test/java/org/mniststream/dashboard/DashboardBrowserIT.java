@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.kafka.ChildJvm;
 import org.mniststream.kafka.FreePorts;
+import org.mniststream.kafka.StreamAppLauncher;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.PixelEncoding;
@@ -267,24 +268,19 @@ class DashboardBrowserIT {
     Path stateDir = Files.createTempDirectory("dashboard-it-state");
     Path log = Path.of("target", "stream-app-it.log").toAbsolutePath();
     Files.createDirectories(log.getParent());
-    List<String> args = new ArrayList<>(List.of("run"));
-    for (String setting :
-        List.of(
-            "bootstrap.servers=" + bootstrapServers,
-            "http.port=" + httpPort,
-            "application.id=dashboard-it-" + UUID.randomUUID(),
-            "state.dir=" + stateDir,
-            "instance.id=" + APP_INSTANCE_ID,
-            "http.advertised-host=127.0.0.1")) {
-      args.addAll(List.of("--set", setting));
-    }
     LOG.info("Starting the stream app (log: {})", log);
     ChildJvm app =
-        ChildJvm.builder("stream-app", "org.mniststream.app.StreamAppCli")
-            .jvmOptions(List.of("-Dai.djl.offline=true", "-Xmx768m"))
-            .args(args)
-            .logFile(log)
-            .start();
+        StreamAppLauncher.launch(
+            "stream-app",
+            List.of(
+                "bootstrap.servers=" + bootstrapServers,
+                "http.port=" + httpPort,
+                "application.id=dashboard-it-" + UUID.randomUUID(),
+                "state.dir=" + stateDir,
+                "instance.id=" + APP_INSTANCE_ID,
+                "http.advertised-host=127.0.0.1"),
+            List.of("-Xmx768m"),
+            log);
     cleanup.add(app::close);
     return app;
   }

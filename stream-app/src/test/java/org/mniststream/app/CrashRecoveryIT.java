@@ -24,6 +24,7 @@ import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
 import org.mniststream.kafka.ChildJvm;
 import org.mniststream.kafka.FreePorts;
+import org.mniststream.kafka.StreamAppLauncher;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.testing.KafkaFixture;
@@ -121,14 +122,12 @@ class CrashRecoveryIT {
     config.put("consumer.session.timeout.ms", "6000");
     config.put("consumer.heartbeat.interval.ms", "1000");
     config.putAll(extra);
-    List<String> args = new ArrayList<>(List.of("run"));
-    config.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
     ChildJvm child =
-        ChildJvm.builder("crash-it-" + name, StreamAppCli.class.getName())
-            .jvmOptions(List.of("-Dai.djl.offline=true", "-Xmx1g"))
-            .args(args)
-            .logFile(Path.of("target", "crash-it-" + kafka.runId + "-" + name + ".log"))
-            .start();
+        StreamAppLauncher.launch(
+            "crash-it-" + name,
+            config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+            List.of("-Xmx1g"),
+            Path.of("target", "crash-it-" + kafka.runId + "-" + name + ".log"));
     children.add(child);
     return child;
   }

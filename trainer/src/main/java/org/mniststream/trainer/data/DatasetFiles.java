@@ -51,10 +51,20 @@ public record DatasetFiles(
     return new DatasetFiles(found[0], found[1], found[2], found[3], "directory " + dir);
   }
 
+  /** MNIST's four uncompressed file names inside {@code dir}, as is (nothing checked). */
+  static DatasetFiles named(Path dir, String source) {
+    return new DatasetFiles(
+        dir.resolve(MnistFiles.TRAIN_IMAGES),
+        dir.resolve(MnistFiles.TRAIN_LABELS),
+        dir.resolve(MnistFiles.TEST_IMAGES),
+        dir.resolve(MnistFiles.TEST_LABELS),
+        source);
+  }
+
   /** Genuine MNIST, verified by SHA-256, from the first source that has it. */
   public static DatasetFiles acquireMnist() throws IOException {
     try {
-      MnistPaths paths = MnistFiles.acquire(MnistAcquisition.defaults(null));
+      DatasetFiles paths = MnistFiles.acquire(MnistAcquisition.defaults(null));
       return new DatasetFiles(
           paths.trainImages(),
           paths.trainLabels(),

@@ -87,7 +87,7 @@ public final class MnistFiles {
    *     how to place the files by hand
    * @throws InterruptedIOException when the thread was interrupted (its flag is set again)
    */
-  public static MnistPaths acquire(MnistAcquisition options) throws IOException {
+  public static DatasetFiles acquire(MnistAcquisition options) throws IOException {
     return new Acquisition(options).run();
   }
 
@@ -124,8 +124,8 @@ public final class MnistFiles {
       this.options = options;
     }
 
-    MnistPaths run() throws IOException {
-      MnistPaths found =
+    DatasetFiles run() throws IOException {
+      DatasetFiles found =
           options.explicitDir() == null
               ? skip("explicit directory", "none given")
               : fromSource(
@@ -161,12 +161,12 @@ public final class MnistFiles {
       return found;
     }
 
-    private MnistPaths skip(String source, String why) {
+    private DatasetFiles skip(String source, String why) {
       failures.add(source + ": " + why);
       return null;
     }
 
-    private MnistPaths fromCache() throws IOException {
+    private DatasetFiles fromCache() throws IOException {
       Path cache = options.cacheDir();
       String name = "cache " + cache;
       try {
@@ -190,7 +190,7 @@ public final class MnistFiles {
         if (!problems.isEmpty()) {
           throw new IOException(String.join("; ", problems));
         }
-        return MnistPaths.in(cache, name);
+        return DatasetFiles.named(cache, name);
       } catch (InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
@@ -198,7 +198,7 @@ public final class MnistFiles {
       }
     }
 
-    private MnistPaths fromSource(MnistSource source) throws IOException {
+    private DatasetFiles fromSource(MnistSource source) throws IOException {
       LOG.info("MNIST: trying {}", source.name());
       StagingArea staging = StagingArea.create(options.cacheDir());
       boolean keep = false;
@@ -209,7 +209,7 @@ public final class MnistFiles {
         keep = !staging.inCache();
         return staging.inCache()
             ? commit(staging.dir(), source.name())
-            : MnistPaths.in(staging.dir(), source.name() + ", kept in " + staging.dir());
+            : DatasetFiles.named(staging.dir(), source.name() + ", kept in " + staging.dir());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw interrupted(e);
@@ -225,7 +225,7 @@ public final class MnistFiles {
       }
     }
 
-    private MnistPaths reject(String source, Exception e) {
+    private DatasetFiles reject(String source, Exception e) {
       String why = reason(e);
       LOG.info("MNIST: {} rejected: {}", source, why);
       failures.add(source + ": " + why);
@@ -233,7 +233,7 @@ public final class MnistFiles {
     }
 
     /** Moves verified staged files into the cache, replacing any corrupt ones there. */
-    private MnistPaths commit(Path stagingDir, String source) throws IOException {
+    private DatasetFiles commit(Path stagingDir, String source) throws IOException {
       Path cache = options.cacheDir();
       for (String name : NAMES) {
         Path from = stagingDir.resolve(name);
@@ -245,7 +245,7 @@ public final class MnistFiles {
         }
       }
       LOG.info("MNIST: verified files from {} cached in {}", source, cache);
-      return MnistPaths.in(cache, source);
+      return DatasetFiles.named(cache, source);
     }
 
     private HttpClient http() {

