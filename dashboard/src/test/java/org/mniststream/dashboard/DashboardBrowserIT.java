@@ -112,6 +112,8 @@ class DashboardBrowserIT {
     kafka.createTopic(
         topics.models(), 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "4194304"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.labels(), 2, Map.of());
+    kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
     Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(
