@@ -27,7 +27,10 @@ public record Interval(double low, double high) {
     double z2 = Z95 * Z95;
     double centre = (p + z2 / (2.0 * n)) / (1 + z2 / n);
     double half = Z95 / (1 + z2 / n) * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
-    return new Interval(Math.max(0, centre - half), Math.min(1, centre + half));
+    // exactly 0 and 1 at the edges, where the formula gives them up to rounding
+    return new Interval(
+        successes == 0 ? 0 : Math.max(0, centre - half),
+        successes == n ? 1 : Math.min(1, centre + half));
   }
 
   /**

@@ -19,8 +19,8 @@ public final class McNemar {
     }
     long n = b + c;
     long k = Math.min(b, c);
-    if (n == 0 || 2 * k == n) {
-      return 1.0;
+    if (2 * k + 1 >= n) {
+      return 1.0; // b and c as even as n allows: P(X <= k) >= 1/2 exactly, by symmetry
     }
     // log C(n, i) is built up term by term and the terms summed as a running log-sum-exp; for
     // i <= k <= n/2 each term is larger than the one before, so the running maximum is the last
