@@ -4,12 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
 import org.mniststream.app.quality.EventState.Scored;
 import org.mniststream.app.quality.ReportBuilder.Pair;
 import org.mniststream.schemas.LabelEvent;
 import org.mniststream.schemas.Prediction;
-import org.mniststream.schemas.QualityReport;
 import org.mniststream.schemas.Route;
 
 /**
@@ -39,18 +37,18 @@ final class QualityEngine {
     this.metrics = metrics;
   }
 
-  List<KeyValue<String, QualityReport>> onPrediction(Prediction p) {
-    List<KeyValue<String, QualityReport>> out = update(p.getEventId(), s -> s.with(p));
+  List<ReportDelta> onPrediction(Prediction p) {
+    List<ReportDelta> out = update(p.getEventId(), s -> s.with(p));
     streamTime = Math.max(streamTime, p.getProcessedAt().toEpochMilli());
     expire();
     return out;
   }
 
-  List<KeyValue<String, QualityReport>> onLabel(LabelEvent l) {
+  List<ReportDelta> onLabel(LabelEvent l) {
     return update(l.getEventId(), s -> s.with(l));
   }
 
-  private List<KeyValue<String, QualityReport>> update(
+  private List<ReportDelta> update(
       String eventId, java.util.function.UnaryOperator<EventState> change) {
     EventState stored = store.event(eventId);
     EventState before = stored == null ? EventState.EMPTY : stored;
@@ -65,7 +63,7 @@ final class QualityEngine {
     store.putExpiry(expiryKey(after, eventId));
 
     long lateness = settings.lateness().toMillis();
-    Map<String, ReportBuilder> changed = new LinkedHashMap<>();
+    List<ReportDelta> deltas = new ArrayList<>();
     Map<Scored, Outcome> was = new LinkedHashMap<>();
     Map<Scored, Outcome> now = new LinkedHashMap<>();
     for (Scored p : after.predictions()) {
@@ -78,7 +76,7 @@ final class QualityEngine {
       now.put(p, o1);
       if (!o0.equals(o1)) {
         for (ReportKey key : ReportKey.of(p, settings.window())) {
-          builder(changed, key).change(p, o0, o1);
+          deltas.add(ReportDelta.outcome(key, p, o0, o1));
         }
       }
     }
@@ -94,28 +92,12 @@ final class QualityEngine {
         Pair p1 = Pair.of(baseline, now.get(baseline), challenger, now.get(challenger));
         if (!p0.equals(p1)) {
           for (ReportKey key : ReportKey.of(challenger, settings.window())) {
-            builder(changed, key).changePair(baseline.version(), p0, p1);
+            deltas.add(ReportDelta.pair(key, baseline.version(), p0, p1));
           }
         }
       }
     }
-    List<KeyValue<String, QualityReport>> out = new ArrayList<>(changed.size());
-    changed.forEach(
-        (key, builder) -> {
-          QualityReport report = builder.build();
-          store.putReport(key, report);
-          out.add(KeyValue.pair(key, report));
-        });
-    return out;
-  }
-
-  private ReportBuilder builder(Map<String, ReportBuilder> changed, ReportKey key) {
-    return changed.computeIfAbsent(
-        key.key(),
-        k -> {
-          QualityReport stored = store.report(k);
-          return stored == null ? ReportBuilder.empty(key) : ReportBuilder.from(key, stored);
-        });
+    return deltas;
   }
 
   /** Drops the events whose time is over; their labels without a prediction are unmatched. */

@@ -34,14 +34,20 @@ public final class QualityRecompute {
       QualitySettings settings, List<? extends SpecificRecord> inputs) {
     QualityEngine engine =
         new QualityEngine(settings, QualityStore.inMemory(), QualityMetrics.discarding());
+    Map<String, QualityReport> reports = new TreeMap<>();
+    ReportAggregator aggregator = new ReportAggregator(reports::get, reports::put);
     List<KeyValue<String, QualityReport>> out = new ArrayList<>();
     for (SpecificRecord input : inputs) {
+      List<ReportDelta> deltas;
       if (input instanceof Prediction p) {
-        out.addAll(engine.onPrediction(p));
+        deltas = engine.onPrediction(p);
       } else if (input instanceof LabelEvent l) {
-        out.addAll(engine.onLabel(l));
+        deltas = engine.onLabel(l);
       } else {
         throw new IllegalArgumentException("not a prediction or label: " + input);
+      }
+      for (ReportDelta delta : deltas) {
+        out.add(KeyValue.pair(delta.key().key(), aggregator.apply(delta)));
       }
     }
     return out;

@@ -3,12 +3,11 @@ package org.mniststream.app.quality;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.mniststream.schemas.QualityReport;
 
 /**
- * The state {@link QualityEngine} works on: the events by id, the reports by key, and an index of
- * the events by the time they expire. The quality topology keeps it in Kafka Streams stores, the
- * offline recomputation in maps ({@link #inMemory}); the engine cannot tell them apart.
+ * The state {@link QualityEngine} works on: the events by id and an index of them by the time they
+ * expire. The quality topology keeps it in Kafka Streams stores, the offline recomputation in maps
+ * ({@link #inMemory}); the engine cannot tell them apart.
  */
 interface QualityStore {
   EventState event(String eventId);
@@ -16,10 +15,6 @@ interface QualityStore {
   void putEvent(String eventId, EventState state);
 
   void deleteEvent(String eventId);
-
-  QualityReport report(String key);
-
-  void putReport(String key, QualityReport report);
 
   void putExpiry(String indexKey);
 
@@ -31,7 +26,6 @@ interface QualityStore {
   static QualityStore inMemory() {
     return new QualityStore() {
       private final Map<String, EventState> events = new TreeMap<>();
-      private final Map<String, QualityReport> reports = new TreeMap<>();
       private final TreeMap<String, Boolean> expiries = new TreeMap<>();
 
       @Override
@@ -47,16 +41,6 @@ interface QualityStore {
       @Override
       public void deleteEvent(String eventId) {
         events.remove(eventId);
-      }
-
-      @Override
-      public QualityReport report(String key) {
-        return reports.get(key);
-      }
-
-      @Override
-      public void putReport(String key, QualityReport report) {
-        reports.put(key, report);
       }
 
       @Override

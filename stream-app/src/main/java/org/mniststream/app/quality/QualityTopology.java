@@ -42,15 +42,19 @@ import org.mniststream.schemas.json.JsonCodec;
  *       event id (UTF-8), value = the prediction or label (one tag byte, then the contract's
  *       encoding; private to this app), so an event's predictions and labels meet in one task
  *       whatever the keys and partitions of the topics they came from;
+ *   <li>writes and reads {@code <application.id>-}{@value #BY_REPORT}{@code -repartition}: key =
+ *       report key (UTF-8), value = a {@link ReportDelta} (JSON, private), so the changes that
+ *       events of every partition make to one report meet in one task;
  *   <li>writes {@code topics.quality} ({@code mnist.quality}): key = {@code
  *       <model>/<version>/<route>/<window>} (UTF-8), value = {@code QualityReport};
  *   <li>writes the changelogs of the stores {@value #EVENTS_STORE} (event id to its predictions and
- *       labels, JSON, private), {@value #REPORTS_STORE} (report key to {@code QualityReport}) and
- *       {@value #EXPIRY_STORE} (the events by expiry time).
+ *       labels, JSON, private) and {@value #EXPIRY_STORE} (the events by expiry time), both by
+ *       event, and {@value #REPORTS_STORE} (report key to {@code QualityReport}), by report.
  * </ul>
  */
 public final class QualityTopology {
   public static final String BY_EVENT = "quality-by-event";
+  public static final String BY_REPORT = "quality-by-report";
   public static final String EVENTS_STORE = "quality-events";
   public static final String REPORTS_STORE = "quality-reports";
   public static final String EXPIRY_STORE = "quality-expiry";
@@ -93,14 +97,15 @@ public final class QualityTopology {
         .get("inputs-good")
         .repartition(Repartitioned.with(bytes, QualityInputs.serde()).withName(BY_EVENT))
         .process(
-            () -> new QualityProcessor(settings, metrics),
-            Named.as("quality"),
+            () -> new EventProcessor(settings, metrics),
+            Named.as("events"),
             EVENTS_STORE,
-            REPORTS_STORE,
             EXPIRY_STORE)
+        .repartition(Repartitioned.with(Serdes.String(), deltaSerde()).withName(BY_REPORT))
+        .process(() -> new ReportProcessor(metrics), Named.as("reports"), REPORTS_STORE)
         .to(
             topics.quality(),
-            Produced.with(Serdes.String(), ContractSerdes.qualityReport()).withName("reports"));
+            Produced.with(Serdes.String(), ContractSerdes.qualityReport()).withName("quality"));
     return builder.build();
   }
 
@@ -114,11 +119,19 @@ public final class QualityTopology {
 
   /** The events store's values: JSON (Jackson), a private format of this app. */
   static Serde<EventState> eventStateSerde() {
-    ObjectReader reader =
-        JsonCodec.untrustedReader(StreamReadConstraints.defaults()).forType(EventState.class);
+    return json(EventState.class);
+  }
+
+  /** The deltas' repartition topic values: JSON (Jackson), a private format of this app. */
+  static Serde<ReportDelta> deltaSerde() {
+    return json(ReportDelta.class);
+  }
+
+  private static <T> Serde<T> json(Class<T> type) {
+    ObjectReader reader = JsonCodec.untrustedReader(StreamReadConstraints.defaults()).forType(type);
     return Serdes.serdeFrom(
-        (topic, state) ->
-            state == null ? null : JsonCodec.write(state).getBytes(StandardCharsets.UTF_8),
+        (topic, value) ->
+            value == null ? null : JsonCodec.write(value).getBytes(StandardCharsets.UTF_8),
         (topic, data) -> {
           if (data == null) {
             return null;
@@ -126,7 +139,7 @@ public final class QualityTopology {
           try {
             return reader.readValue(data);
           } catch (IOException e) {
-            throw new SerializationException("unreadable quality event state", e);
+            throw new SerializationException("unreadable " + type.getSimpleName(), e);
           }
         });
   }

@@ -3,7 +3,6 @@ package org.mniststream.app.quality;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,54 +10,49 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.mniststream.schemas.LabelEvent;
 import org.mniststream.schemas.Prediction;
-import org.mniststream.schemas.QualityReport;
 
 /**
- * Runs the {@link QualityEngine} on the task's stores and publishes the reports it changed, with
- * the timestamp of the record that changed them. Under exactly-once, the store writes, the reports
- * and the consumed offset commit together: a label is counted once, even across a crash.
+ * Where an event's predictions and labels meet (input partitioned by event id): runs the {@link
+ * QualityEngine} on the task's stores and forwards the {@link ReportDelta}s it makes, keyed by
+ * report key, with the timestamp of the record that made them. Under exactly-once the store writes,
+ * the deltas and the consumed offset commit together: a label is counted once, even across a crash.
  */
-final class QualityProcessor implements Processor<byte[], SpecificRecord, String, QualityReport> {
+final class EventProcessor implements Processor<byte[], SpecificRecord, String, ReportDelta> {
   private final QualitySettings settings;
   private final QualityMetrics metrics;
-  private ProcessorContext<String, QualityReport> context;
+  private ProcessorContext<String, ReportDelta> context;
   private QualityEngine engine;
 
-  QualityProcessor(QualitySettings settings, QualityMetrics metrics) {
+  EventProcessor(QualitySettings settings, QualityMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
   }
 
   @Override
-  public void init(ProcessorContext<String, QualityReport> context) {
+  public void init(ProcessorContext<String, ReportDelta> context) {
     this.context = context;
     KeyValueStore<String, EventState> events = context.getStateStore(QualityTopology.EVENTS_STORE);
-    KeyValueStore<String, QualityReport> reports =
-        context.getStateStore(QualityTopology.REPORTS_STORE);
     KeyValueStore<String, byte[]> expiries = context.getStateStore(QualityTopology.EXPIRY_STORE);
-    this.engine = new QualityEngine(settings, new Stores(events, reports, expiries), metrics);
+    this.engine = new QualityEngine(settings, new Stores(events, expiries), metrics);
   }
 
   @Override
   public void process(Record<byte[], SpecificRecord> record) {
-    List<KeyValue<String, QualityReport>> out;
+    List<ReportDelta> deltas;
     if (record.value() instanceof Prediction p) {
-      out = engine.onPrediction(p);
+      deltas = engine.onPrediction(p);
     } else if (record.value() instanceof LabelEvent l) {
-      out = engine.onLabel(l);
+      deltas = engine.onLabel(l);
     } else {
       throw new IllegalStateException("not a quality input: " + record.value());
     }
-    for (KeyValue<String, QualityReport> report : out) {
-      context.forward(record.withKey(report.key).withValue(report.value));
+    for (ReportDelta delta : deltas) {
+      context.forward(record.withKey(delta.key().key()).withValue(delta));
     }
-    metrics.reportsPublished(out.size());
   }
 
   private record Stores(
-      KeyValueStore<String, EventState> events,
-      KeyValueStore<String, QualityReport> reports,
-      KeyValueStore<String, byte[]> expiries)
+      KeyValueStore<String, EventState> events, KeyValueStore<String, byte[]> expiries)
       implements QualityStore {
     private static final byte[] PRESENT = {1};
 
@@ -75,16 +69,6 @@ final class QualityProcessor implements Processor<byte[], SpecificRecord, String
     @Override
     public void deleteEvent(String eventId) {
       events.delete(eventId);
-    }
-
-    @Override
-    public QualityReport report(String key) {
-      return reports.get(key);
-    }
-
-    @Override
-    public void putReport(String key, QualityReport report) {
-      reports.put(key, report);
     }
 
     @Override
