@@ -1,6 +1,7 @@
 package org.mniststream.app.quality;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -17,6 +18,9 @@ public record QualitySettings(boolean enabled, Duration lateness, Duration windo
   public static final String ENABLED = "quality.enabled";
   public static final String LATENESS_MS = "quality.lateness-ms";
   public static final String WINDOW_MS = "quality.window-ms";
+
+  /** Every key of these settings. */
+  public static final List<String> KEYS = List.of(ENABLED, LATENESS_MS, WINDOW_MS);
 
   public static final QualitySettings DEFAULTS =
       new QualitySettings(false, Duration.ofHours(24), Duration.ofHours(1));
