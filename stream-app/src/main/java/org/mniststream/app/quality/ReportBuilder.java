@@ -35,7 +35,9 @@ final class ReportBuilder {
   private long conflicts;
   private long late;
   private ByteBuffer histogramBytes;
-  private LatencyHistogram histogram; // decoded only once a latency is recorded
+  private long p50;
+  private long p99;
+  private LatencyHistogram histogram; // decoded only when a latency is recorded
 
   private ReportBuilder(ReportKey key) {
     this.key = key;
@@ -73,6 +75,8 @@ final class ReportBuilder {
     b.conflicts = r.getConflictingLabels();
     b.late = r.getLateLabels();
     b.histogramBytes = r.getLatencyHistogram();
+    b.p50 = r.getLatencyP50Ms();
+    b.p99 = r.getLatencyP99Ms();
     return b;
   }
 
@@ -156,7 +160,11 @@ final class ReportBuilder {
     for (long n : confusion) {
       matrix.add(n);
     }
-    LatencyHistogram latency = latency();
+    if (histogram != null) {
+      histogramBytes = histogram.encode();
+      p50 = histogram.percentile(50);
+      p99 = histogram.percentile(99);
+    }
     return QualityReport.newBuilder()
         .setModelName(key.modelName())
         .setModelVersion(key.version())
@@ -177,9 +185,9 @@ final class ReportBuilder {
         .setMeanConfidence(labelled == 0 ? 0.0 : confidenceMicros / (double) MICROS / labelled)
         .setCalibration(bins)
         .setCalibrationError(calibrationError)
-        .setLatencyHistogram(latency.encode())
-        .setLatencyP50Ms(latency.percentile(50))
-        .setLatencyP99Ms(latency.percentile(99))
+        .setLatencyHistogram(histogramBytes)
+        .setLatencyP50Ms(p50)
+        .setLatencyP99Ms(p99)
         .setDuplicateLabels(duplicates)
         .setConflictingLabels(conflicts)
         .setLateLabels(late)
