@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.mniststream.app.quality.EventState.Scored;
 import org.mniststream.app.quality.ReportBuilder.Pair;
 import org.mniststream.schemas.LabelEvent;
@@ -16,9 +17,10 @@ import org.mniststream.schemas.Route;
  * they cannot disagree.
  *
  * <p>Each prediction or label updates its event's state; every prediction of the event whose {@link
- * Outcome} changed moves its counts in the two reports it counts in ({@code all} and its window),
- * and every (active, shadow) pair of the event whose outcome changed moves the shadow version's
- * paired comparison. The reports that changed are returned, each once, to be published.
+ * Outcome} changed yields a {@link ReportDelta} for each of the two reports it counts in ({@code
+ * all} and its window), and every (active, shadow) pair whose outcome changed one for the shadow
+ * version's paired comparison. The deltas go on to the {@link ReportAggregator}: events are
+ * partitioned by id and reports by key, so one report gathers the deltas of every partition.
  *
  * <p>Time is the predictions' processedAt (stamped by the classifier), never a label's time (given
  * by tools outside): an event is dropped from the store once the latest processedAt seen passes its
@@ -48,8 +50,7 @@ final class QualityEngine {
     return update(l.getEventId(), s -> s.with(l));
   }
 
-  private List<ReportDelta> update(
-      String eventId, java.util.function.UnaryOperator<EventState> change) {
+  private List<ReportDelta> update(String eventId, UnaryOperator<EventState> change) {
     EventState stored = store.event(eventId);
     EventState before = stored == null ? EventState.EMPTY : stored;
     EventState after = change.apply(before);
@@ -106,7 +107,8 @@ final class QualityEngine {
     if (streamTime == Long.MIN_VALUE || streamTime - retention <= 0) {
       return;
     }
-    String last = String.format("%019d", streamTime - retention - 1) + "/\uffff";
+    // "<time>0" sorts after every "<time>/<id>" and before every later time's keys
+    String last = String.format("%019d", streamTime - retention - 1) + "0";
     for (String indexKey : store.expiriesUpTo(last)) {
       String eventId = indexKey.substring(indexKey.indexOf('/') + 1);
       EventState state = store.event(eventId);

@@ -10,9 +10,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import org.mniststream.schemas.LabelEvent;
 import org.mniststream.schemas.PairedComparison;
+import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.QualityReport;
 import org.mniststream.schemas.Route;
 
@@ -155,5 +158,34 @@ class QualityEngineTest {
                 0.2,
                 Interval.pairedDifference(0, 2, 10).low(),
                 Interval.pairedDifference(0, 2, 10).high()));
+  }
+
+  @Test
+  void shouldAddUpTheDeltasOfEventsKeptInDifferentPartitions() {
+    // Given the events split over two partitions, each with its own engine and store
+    List<SpecificRecord> inputs = QualityScenario.inputs(3, 200);
+    List<QualityEngine> partitions = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      partitions.add(
+          new QualityEngine(
+              QualitySettings.DEFAULTS, QualityStore.inMemory(), QualityMetrics.discarding()));
+    }
+    Map<String, QualityReport> reports = new TreeMap<>();
+    ReportAggregator aggregator = new ReportAggregator(reports::get, reports::put);
+
+    // When every delta of either goes to the one aggregator of its report
+    for (SpecificRecord input : inputs) {
+      String eventId =
+          input instanceof Prediction p ? p.getEventId() : ((LabelEvent) input).getEventId();
+      QualityEngine engine = partitions.get(Math.floorMod(eventId.hashCode(), 2));
+      List<ReportDelta> deltas =
+          input instanceof Prediction p
+              ? engine.onPrediction(p)
+              : engine.onLabel((LabelEvent) input);
+      deltas.forEach(aggregator::apply);
+    }
+
+    // Then the reports are those of one engine that saw every event
+    assertThat(reports).isEqualTo(latest(inputs.toArray(SpecificRecord[]::new)));
   }
 }
