@@ -105,6 +105,8 @@ class DashboardBrowserIT {
     KafkaFixture kafka = KafkaFixture.start();
     cleanup.add(kafka);
     TopicNames topics = TopicNames.DEFAULTS;
+    kafka.createTopic(topics.labels(), 2, Map.of());
+    kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.images(), 2, Map.of());
     kafka.createTopic(topics.predictions(), 2, Map.of());
     kafka.createTopic(topics.shadowPredictions(), 2, Map.of());
@@ -112,8 +114,6 @@ class DashboardBrowserIT {
     kafka.createTopic(
         topics.models(), 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "4194304"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
-    kafka.createTopic(topics.labels(), 2, Map.of());
-    kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
     Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(

@@ -111,7 +111,7 @@ class QualityTopologyTest {
 
   @Test
   void shouldGiveTheSameLatestReportsWhateverOrderTheRecordsAreRecomputedIn() {
-    List<SpecificRecord> inputs = QualityScenario.inputs(7, 100);
+    List<SpecificRecord> inputs = QualityScenario.inputs(7, 60);
     inputs.forEach(this::pipe);
     Map<String, QualityReport> published = QualityRecompute.latest(quality.readKeyValuesToList());
 
