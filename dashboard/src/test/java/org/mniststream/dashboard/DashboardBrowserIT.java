@@ -109,6 +109,8 @@ class DashboardBrowserIT {
     KafkaFixture kafka = KafkaFixture.start();
     cleanup.add(kafka);
     TopicNames topics = TopicNames.DEFAULTS;
+    kafka.createTopic(topics.labels(), 2, Map.of());
+    kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.images(), 2, Map.of());
     kafka.createTopic(topics.predictions(), 2, Map.of());
     kafka.createTopic(topics.shadowPredictions(), 2, Map.of());

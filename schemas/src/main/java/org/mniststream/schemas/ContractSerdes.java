@@ -11,7 +11,8 @@ import org.apache.avro.specific.SpecificRecord;
 public final class ContractSerdes {
   /**
    * Released schema baselines, oldest first; each lives under resources {@code baseline/<v>/} and
-   * holds the types first released (or changed) in it: v1 the first five, v2 InstanceHeartbeat.
+   * holds the types first released (or changed) in it: v1 the first five, v2 InstanceHeartbeat,
+   * LabelEvent and QualityReport.
    */
   public static final List<String> RELEASED_BASELINES = List.of("v1", "v2");
 
@@ -39,6 +40,14 @@ public final class ContractSerdes {
 
   public static AvroSerde<InstanceHeartbeat> instanceHeartbeat() {
     return create(InstanceHeartbeat.class, InstanceHeartbeat.getClassSchema());
+  }
+
+  public static AvroSerde<LabelEvent> labelEvent() {
+    return create(LabelEvent.class, LabelEvent.getClassSchema());
+  }
+
+  public static AvroSerde<QualityReport> qualityReport() {
+    return create(QualityReport.class, QualityReport.getClassSchema());
   }
 
   /** The released baseline schema of a contract type, e.g. {@code baseline("v1", "ImageEvent")}. */

@@ -17,7 +17,9 @@ public record TopicNames(
     String models,
     String rollouts,
     String deadLetters,
-    String instances) {
+    String instances,
+    String labels,
+    String quality) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -27,7 +29,9 @@ public record TopicNames(
           "mnist.models",
           "mnist.model-rollouts",
           "mnist.dead-letters",
-          "mnist.instances");
+          "mnist.instances",
+          "mnist.labels",
+          "mnist.quality");
 
   public static final String IMAGES = "topics.images";
   public static final String PREDICTIONS = "topics.predictions";
@@ -36,10 +40,21 @@ public record TopicNames(
   public static final String ROLLOUTS = "topics.rollouts";
   public static final String DEAD_LETTERS = "topics.dead-letters";
   public static final String INSTANCES = "topics.instances";
+  public static final String LABELS = "topics.labels";
+  public static final String QUALITY = "topics.quality";
 
   /** Every configuration key that names a topic. */
   public static final List<String> KEYS =
-      List.of(IMAGES, PREDICTIONS, SHADOW_PREDICTIONS, MODELS, ROLLOUTS, DEAD_LETTERS, INSTANCES);
+      List.of(
+          IMAGES,
+          PREDICTIONS,
+          SHADOW_PREDICTIONS,
+          MODELS,
+          ROLLOUTS,
+          DEAD_LETTERS,
+          INSTANCES,
+          LABELS,
+          QUALITY);
 
   /** Reads the {@link #KEYS} properties, falling back to {@link #DEFAULTS}. */
   public static TopicNames from(Properties props) {
@@ -50,7 +65,9 @@ public record TopicNames(
         props.getProperty(MODELS, DEFAULTS.models),
         props.getProperty(ROLLOUTS, DEFAULTS.rollouts),
         props.getProperty(DEAD_LETTERS, DEFAULTS.deadLetters),
-        props.getProperty(INSTANCES, DEFAULTS.instances));
+        props.getProperty(INSTANCES, DEFAULTS.instances),
+        props.getProperty(LABELS, DEFAULTS.labels),
+        props.getProperty(QUALITY, DEFAULTS.quality));
   }
 
   /**
@@ -65,7 +82,9 @@ public record TopicNames(
         prefix + DEFAULTS.models,
         prefix + DEFAULTS.rollouts,
         prefix + DEFAULTS.deadLetters,
-        prefix + DEFAULTS.instances);
+        prefix + DEFAULTS.instances,
+        prefix + DEFAULTS.labels,
+        prefix + DEFAULTS.quality);
   }
 
   /** These names as configuration properties, the inverse of {@link #from}. */
@@ -77,7 +96,9 @@ public record TopicNames(
         MODELS, models,
         ROLLOUTS, rollouts,
         DEAD_LETTERS, deadLetters,
-        INSTANCES, instances);
+        INSTANCES, instances,
+        LABELS, labels,
+        QUALITY, quality);
   }
 
   /** The record key of a model version on the models topic: sortable, unique per version. */

@@ -80,6 +80,57 @@ class ContractSerdesTest {
             .build();
     AvroSerde<DeadLetter> deadLetters = ContractSerdes.deadLetter();
     assertThat(deadLetters.decode(deadLetters.encode(deadLetter))).isEqualTo(deadLetter);
+
+    LabelEvent label =
+        LabelEvent.newBuilder()
+            .setEventId("e-1")
+            .setLabel(7)
+            .setLabelledBy("reviewer-1")
+            .setLabelledAt(NOW)
+            .build();
+    AvroSerde<LabelEvent> labels = ContractSerdes.labelEvent();
+    assertThat(labels.decode(labels.encode(label))).isEqualTo(label);
+
+    QualityReport report =
+        QualityReport.newBuilder()
+            .setModelName("mnist")
+            .setModelVersion(3)
+            .setRoute("SHADOW")
+            .setWindow("all")
+            .setLabelled(2)
+            .setCorrect(1)
+            .setAccuracy(0.5)
+            .setAccuracyLow(0.09)
+            .setAccuracyHigh(0.91)
+            .setConfusion(java.util.Collections.nCopies(100, 0L))
+            .setConfidenceMicrosSum(1_800_000)
+            .setMeanConfidence(0.9)
+            .setCalibration(java.util.Collections.nCopies(10, new CalibrationBin(0L, 0L, 0L)))
+            .setCalibrationError(0.4)
+            .setLatencyHistogram(ByteBuffer.wrap(new byte[] {1, 2}))
+            .setLatencyP50Ms(3)
+            .setLatencyP99Ms(9)
+            .setDuplicateLabels(0)
+            .setConflictingLabels(0)
+            .setLateLabels(0)
+            .setComparisons(
+                List.of(new PairedComparison(2L, "ACTIVE", 2L, 0L, 1L, 1.0, 0.5, -0.4, 0.9)))
+            .build();
+    AvroSerde<QualityReport> reports = ContractSerdes.qualityReport();
+    assertThat(reports.decode(reports.encode(report))).isEqualTo(report);
+  }
+
+  @Test
+  void shouldNameEveryTopicFromItsKeyAndBack() {
+    TopicNames prefixed = TopicNames.withPrefix("run-1.");
+    java.util.Properties props = new java.util.Properties();
+    props.putAll(prefixed.toProperties());
+
+    assertThat(TopicNames.from(props)).isEqualTo(prefixed);
+    assertThat(prefixed.toProperties().keySet())
+        .containsExactlyInAnyOrderElementsOf(TopicNames.KEYS);
+    assertThat(prefixed.labels()).isEqualTo("run-1.mnist.labels");
+    assertThat(prefixed.quality()).isEqualTo("run-1.mnist.quality");
   }
 
   @Test

@@ -31,7 +31,9 @@ class SchemaCompatibilityTest {
         Arguments.of("ModelVersion", ModelVersion.getClassSchema()),
         Arguments.of("ModelRollout", ModelRollout.getClassSchema()),
         Arguments.of("DeadLetter", DeadLetter.getClassSchema()),
-        Arguments.of("InstanceHeartbeat", InstanceHeartbeat.getClassSchema()));
+        Arguments.of("InstanceHeartbeat", InstanceHeartbeat.getClassSchema()),
+        Arguments.of("LabelEvent", LabelEvent.getClassSchema()),
+        Arguments.of("QualityReport", QualityReport.getClassSchema()));
   }
 
   @ParameterizedTest(name = "{0}")

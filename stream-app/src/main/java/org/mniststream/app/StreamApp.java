@@ -34,6 +34,8 @@ import org.mniststream.app.ops.AppStats;
 import org.mniststream.app.ops.HeartbeatPublisher;
 import org.mniststream.app.ops.HttpEndpoints;
 import org.mniststream.app.ops.ProcessMetrics;
+import org.mniststream.app.quality.QualityApp;
+import org.mniststream.app.quality.QualitySettings;
 import org.mniststream.app.topology.ClassifierTopology;
 import org.mniststream.app.topology.StreamTopics;
 import org.mniststream.model.EngineTuning;
@@ -71,6 +73,7 @@ public final class StreamApp implements AutoCloseable {
   private final ProcessMetrics processMetrics = new ProcessMetrics();
   private final Instant startedAt = clock.instant();
   private HeartbeatPublisher heartbeat;
+  private QualityApp quality;
 
   /** Validates the configuration, loads the trusted keys and opens the HTTP endpoint. */
   public StreamApp(Properties config) {
@@ -207,6 +210,11 @@ public final class StreamApp implements AutoCloseable {
       streamsMetrics = new KafkaStreamsMetrics(ks);
       streamsMetrics.bindTo(meters);
       ks.start();
+      if (QualitySettings.from(config).enabled()) {
+        // in this process so its meters are on this /metrics; its failure stops it, not this app
+        quality = new QualityApp(config, meters);
+        quality.start();
+      }
     }
   }
 
@@ -287,8 +295,13 @@ public final class StreamApp implements AutoCloseable {
       hb.close(); // the tombstone first: the fleet view shows a clean shutdown at once
     }
     KafkaStreams ks;
+    QualityApp q;
     synchronized (this) {
       ks = streams;
+      q = quality;
+    }
+    if (q != null) {
+      q.close(settings.shutdownTimeout());
     }
     if (ks != null) {
       LOG.info("Closing Kafka Streams (timeout {})", settings.shutdownTimeout());

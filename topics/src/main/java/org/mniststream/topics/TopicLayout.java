@@ -30,6 +30,7 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
   static final Duration PREDICTIONS_RETENTION = Duration.ofDays(7);
   static final Duration DEAD_LETTERS_RETENTION = Duration.ofDays(14);
   static final Duration INSTANCES_TOMBSTONE_RETENTION = Duration.ofDays(1);
+  static final Duration LABELS_RETENTION = Duration.ofDays(7);
 
   /** The replication factor for a cluster of {@code brokers} nodes: min(3, brokers). */
   public static short replicationFactorFor(int brokers) {
@@ -80,7 +81,18 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
                 // of stopped ones need not outlive a day
                 TopicConfig.DELETE_RETENTION_MS_CONFIG,
                 Long.toString(INSTANCES_TOMBSTONE_RETENTION.toMillis())),
-            "InstanceHeartbeat (each stream-app instance)"));
+            "InstanceHeartbeat (each stream-app instance)"),
+        // keyed by event id like the image events, so a labeller can partition the same way
+        spec(
+            names.labels(),
+            imagePartitions,
+            retention(LABELS_RETENTION),
+            "LabelEvent: ground truth, inline or late (review tools, dashboard)"),
+        spec(
+            names.quality(),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+            "QualityReport per model version, route and window (quality app)"));
   }
 
   /** The topic named {@code name}, if it is one of the product's. */

@@ -38,7 +38,9 @@ class TopicLayoutTest {
             org.assertj.core.groups.Tuple.tuple("mnist.dead-letters", 1),
             org.assertj.core.groups.Tuple.tuple("mnist.models", 1),
             org.assertj.core.groups.Tuple.tuple("mnist.model-rollouts", 1),
-            org.assertj.core.groups.Tuple.tuple("mnist.instances", 1));
+            org.assertj.core.groups.Tuple.tuple("mnist.instances", 1),
+            org.assertj.core.groups.Tuple.tuple("mnist.labels", 4),
+            org.assertj.core.groups.Tuple.tuple("mnist.quality", 1));
     assertThat(layout.topic("mnist.models").orElseThrow().configs())
         .containsEntry("cleanup.policy", "compact")
         .containsEntry("max.message.bytes", "4194304");
@@ -50,6 +52,11 @@ class TopicLayoutTest {
     assertThat(layout.topic("mnist.dead-letters").orElseThrow().configs())
         .containsEntry("retention.ms", Long.toString(14L * 24 * 3600 * 1000));
     assertThat(layout.topic("mnist.instances").orElseThrow().configs())
+        .containsEntry("cleanup.policy", "compact");
+    assertThat(layout.topic("mnist.labels").orElseThrow().configs())
+        .containsEntry("cleanup.policy", "delete")
+        .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
+    assertThat(layout.topic("mnist.quality").orElseThrow().configs())
         .containsEntry("cleanup.policy", "compact");
     assertThat(layout.topic("mnist.image-events").orElseThrow().configs())
         .doesNotContainKey("retention.ms");

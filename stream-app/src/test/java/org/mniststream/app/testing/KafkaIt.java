@@ -54,6 +54,8 @@ public final class KafkaIt {
     kafka.createTopic(topics.models(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.labels(), imagePartitions, Map.of());
+    kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
   }
 
   public String bootstrapServers() {
@@ -62,17 +64,11 @@ public final class KafkaIt {
 
   /** The app's configuration keys for this run (topics, app id, broker, state dir). */
   public Map<String, String> appConfig(Path stateDir) {
-    return Map.of(
-        "bootstrap.servers", bootstrapServers(),
-        "application.id", applicationId,
-        "state.dir", stateDir.toString(),
-        "topics.images", topics.images(),
-        "topics.predictions", topics.predictions(),
-        "topics.predictions.shadow", topics.shadowPredictions(),
-        "topics.models", topics.models(),
-        "topics.rollouts", topics.rollouts(),
-        "topics.dead-letters", topics.deadLetters(),
-        "topics.instances", topics.instances());
+    Map<String, String> config = new HashMap<>(topics.toProperties());
+    config.put("bootstrap.servers", bootstrapServers());
+    config.put("application.id", applicationId);
+    config.put("state.dir", stateDir.toString());
+    return Map.copyOf(config);
   }
 
   public KafkaProducer<byte[], byte[]> producer() {
