@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Saved model to serve; default: a quick-trained one.")
   Path modelDir;
 
-  @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+  @Option(names = "--json", description = "Also append the figures as one JSON line to this file.")
   Path json;
 
   @Option(
@@ -251,7 +252,7 @@ final class BenchCommand implements Callable<Integer> {
                 rssSamples.stream().map(b -> b >> 20).toList());
         System.out.println(f.table());
         if (json != null) {
-          Files.writeString(json, f.json());
+          Files.writeString(json, f.json(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return s.predictions() + s.deadLetters() == sent ? 0 : 1;
       }
