@@ -34,7 +34,12 @@ class FleetIT {
   private static final Logger LOG = LoggerFactory.getLogger(FleetIT.class);
   private static final int PARTITIONS = 6;
   private static final int CANARY_PERCENT = 30;
-  private static final double RATE = 200;
+
+  /** Events/s; {@code -Dfleet.rate=500} for the figure (200 keeps CI's two cores calm). */
+  private static final double RATE = Double.parseDouble(System.getProperty("fleet.rate", "200"));
+
+  /** Brokers: {@code -Dfleet.brokers=3} runs the same on a three-node cluster. */
+  private static final int BROKERS = Integer.getInteger("fleet.brokers", 1);
 
   /**
    * The resume bound asserted here: twice the app's 10 s session timeout, which bounds how long the
@@ -48,7 +53,8 @@ class FleetIT {
   void shouldStayExactlyOnceAndRouteEveryKeyTheSameWayWhileScalingAndLosingAnInstance()
       throws Exception {
     IdxDataset test = SubsetModels.subsetData().test();
-    try (KafkaFixture kafka = KafkaFixture.start();
+    try (KafkaFixture kafka =
+            BROKERS == 1 ? KafkaFixture.start() : KafkaFixture.startCluster(BROKERS);
         StackHarness stack = new StackHarness(kafka, PARTITIONS);
         TopicContents<Prediction> predictions = stack.predictions();
         ImageEventSource source = stack.source("fleet")) {
@@ -105,8 +111,11 @@ class FleetIT {
       // and the partitions of the killed instance were served again within the bound
       Duration resumed = longestGapSpanning(all, killedAt);
       LOG.info(
-          "{} events, {} predictions through scale 1 -> 3, kill -9, scale -> 1; after the kill"
-              + " the longest silence of a prediction partition was {} ms",
+          "{} events/s on {} broker(s): {} events, {} predictions through scale 1 -> 3, kill -9,"
+              + " scale -> 1; after the kill the longest silence of a prediction partition was {}"
+              + " ms",
+          RATE,
+          BROKERS,
           sent,
           all.size(),
           resumed.toMillis());
