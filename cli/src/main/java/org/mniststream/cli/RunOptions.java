@@ -42,9 +42,16 @@ final class RunOptions {
         description = "Image-event partitions (default: ${DEFAULT-VALUE}).")
     int partitions = 2;
 
+    @Option(
+        names = "--brokers",
+        description =
+            "Embedded KRaft nodes when no --bootstrap-servers is given (default: ${DEFAULT-VALUE});"
+                + " with 3, every topic has 3 replicas and min.insync.replicas=2.")
+    int brokers = 1;
+
     /** The stack of a run: the cluster, or an embedded broker, with every topic created. */
     LocalStack start(Path work) throws InterruptedException {
-      return LocalStack.start(bootstrapServers, work, partitions);
+      return LocalStack.start(bootstrapServers, work, partitions, brokers);
     }
   }
 }
