@@ -75,10 +75,17 @@ public final class StreamsConfigFactory {
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DefaultProductionExceptionHandler.class.getName());
     // An instance that dies without leaving the group (kill -9, a lost machine) holds its
-    // partitions until its session expires: 10 s instead of the client default of 45 s bounds
-    // how long those events wait for a surviving or restarted instance.
+    // partitions until its session expires, and its open transaction holds back its output
+    // partitions until the coordinator aborts it: 6 s each (the broker's smallest allowed session,
+    // instead of the clients' 45 s and Kafka Streams' 10 s) bound how long those events wait for
+    // another instance (docs/RELIABILITY.md, "A fleet of app instances"). Heartbeats every 1.5 s
+    // leave three misses before a live instance is taken for dead; commits every 50 ms keep each
+    // transaction far below 6 s.
     p.putIfAbsent(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
+    p.putIfAbsent(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1500");
+    p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "6000");
     // A new application id must classify the backlog it finds, never skip it.
     p.putIfAbsent(
         StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

@@ -20,6 +20,9 @@ class StreamsConfigFactoryTest {
             "default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde")
         .containsEntry("consumer.auto.offset.reset", "earliest")
         .containsEntry("global.consumer.isolation.level", "read_committed")
+        .containsEntry("main.consumer.session.timeout.ms", "6000")
+        .containsEntry("main.consumer.heartbeat.interval.ms", "1500")
+        .containsEntry("producer.transaction.timeout.ms", "6000")
         .containsKeys(
             "producer.max.request.size",
             "consumer.max.partition.fetch.bytes",
