@@ -36,6 +36,25 @@ public final class ModelsTopicContents {
   private final Map<String, ModelVersion> decoded = new LinkedHashMap<>();
   private final Map<String, String> undecodable = new LinkedHashMap<>();
   private final Map<String, Long> highestEver = new HashMap<>();
+  private final boolean keepValues;
+
+  /** Keeps and decodes every value: for readers that want the versions themselves. */
+  public ModelsTopicContents() {
+    this(true);
+  }
+
+  private ModelsTopicContents(boolean keepValues) {
+    this.keepValues = keepValues;
+  }
+
+  /**
+   * Keeps only the version numbers the keys name (no value is kept or decoded): for the publisher,
+   * which needs {@link #highestVersionEverUsed} alone and must not hold every version's parameters
+   * on its heap to get it.
+   */
+  public static ModelsTopicContents versionNumbersOnly() {
+    return new ModelsTopicContents(false);
+  }
 
   /** Applies one record of the models topic. */
   public void apply(byte[] key, byte[] value) {
@@ -50,6 +69,9 @@ public final class ModelsTopicContents {
   /** Applies one record of the models topic (key as a string). */
   public void apply(String key, byte[] value) {
     noteVersionNumber(key);
+    if (!keepValues) {
+      return;
+    }
     values.remove(key);
     decoded.remove(key);
     undecodable.remove(key);

@@ -69,4 +69,16 @@ class ModelsTopicContentsTest {
     assertThat(contents.highestVersionEverUsed("mnist")).isZero();
     assertThat(contents.versions("mnist")).isEmpty();
   }
+
+  @Test
+  void shouldKeepNoValueWhenOnlyVersionNumbersAreWanted() {
+    ModelsTopicContents numbers = ModelsTopicContents.versionNumbersOnly();
+    numbers.apply(TopicNames.modelKey("mnist", 4), encoded("mnist", 4, "a"));
+    numbers.apply(TopicNames.modelKey("mnist", 4), null);
+
+    assertThat(numbers.highestVersionEverUsed("mnist")).isEqualTo(4);
+    numbers.apply(TopicNames.modelKey("mnist", 2), encoded("mnist", 2, "b"));
+    assertThat(numbers.latestValue(TopicNames.modelKey("mnist", 2))).isEmpty();
+    assertThat(numbers.versions("mnist")).isEmpty();
+  }
 }

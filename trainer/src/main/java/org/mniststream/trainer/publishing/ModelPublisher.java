@@ -24,6 +24,7 @@ import org.mniststream.model.ModelSigning;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.topics.ModelsTopicContents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,7 +191,9 @@ public final class ModelPublisher {
    * version number is never reused), 0 when there is none.
    */
   private long maxVersion(Admin admin, String modelName) throws ModelPublishException {
-    return topic.contents(admin).highestVersionEverUsed(modelName);
+    return topic
+        .contents(admin, ModelsTopicContents.versionNumbersOnly())
+        .highestVersionEverUsed(modelName);
   }
 
   private void checkSize(String key, byte[] value, int limit) throws ModelTooLargeException {

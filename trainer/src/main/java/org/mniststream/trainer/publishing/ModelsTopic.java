@@ -153,7 +153,12 @@ public record ModelsTopic(
    * fencing the other trainers, so nothing it has not seen can commit meanwhile.
    */
   ModelsTopicContents contents(Admin admin) throws ModelPublishException {
-    ModelsTopicContents contents = new ModelsTopicContents();
+    return contents(admin, new ModelsTopicContents());
+  }
+
+  /** {@link #contents(Admin)} folded into {@code contents} (e.g. version numbers only). */
+  ModelsTopicContents contents(Admin admin, ModelsTopicContents contents)
+      throws ModelPublishException {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             TopicReader.consumerConfig(clientProperties(), "mnist-trainer-reader"))) {
