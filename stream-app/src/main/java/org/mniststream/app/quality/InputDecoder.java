@@ -1,6 +1,5 @@
 package org.mniststream.app.quality;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.avro.specific.SpecificRecord;
@@ -8,6 +7,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.mniststream.app.topology.DeadLetters;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
@@ -114,17 +114,16 @@ final class InputDecoder implements Processor<byte[], byte[], byte[], SpecificRe
       Record<byte[], byte[]> record, String eventId, DeadLetterReason reason, String message) {
     RecordMetadata source = context.recordMetadata().orElseThrow();
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setSourceTopic(source.topic())
-            .setPartition(source.partition())
-            .setOffset(source.offset())
-            .setEventId(eventId)
-            .setReason(reason)
-            .setMessage(message)
-            .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setFailedAt(clock.instant())
-            .build();
+        DeadLetters.of(
+            source.topic(),
+            source.partition(),
+            source.offset(),
+            eventId,
+            reason,
+            message,
+            record.key(),
+            record.value(),
+            clock.instant());
     metrics.invalid(reason);
     LOG.debug(
         "Dead letter for {}-{}@{} ({}): {}",

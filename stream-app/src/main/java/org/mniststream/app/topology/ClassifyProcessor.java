@@ -1,6 +1,5 @@
 package org.mniststream.app.topology;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -337,17 +336,16 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
       DeadLetterReason reason,
       String message) {
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setSourceTopic(source.topic())
-            .setPartition(source.partition())
-            .setOffset(source.offset())
-            .setEventId(eventId)
-            .setReason(reason)
-            .setMessage(message)
-            .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-            .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
-            .setFailedAt(clock.instant())
-            .build();
+        DeadLetters.of(
+            source.topic(),
+            source.partition(),
+            source.offset(),
+            eventId,
+            reason,
+            message,
+            key,
+            value,
+            clock.instant());
     context.forward(
         new Record<byte[], SpecificRecord>(key, letter, timestamp),
         ClassifierTopology.DEAD_LETTERS_SINK);
