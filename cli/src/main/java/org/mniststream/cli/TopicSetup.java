@@ -11,7 +11,6 @@ import org.mniststream.topics.TopicProvisioner;
  * Creates every missing topic of a local run (demo, bench, chaos, ITs) with the product's layout.
  */
 final class TopicSetup {
-  static final int MODEL_MAX_MESSAGE_BYTES = TopicLayout.MODELS_MAX_MESSAGE_BYTES;
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private TopicSetup() {}

@@ -34,6 +34,7 @@ import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.testing.KafkaFixture;
+import org.mniststream.topics.TopicLayout;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.IdxDataset;
 import org.mniststream.trainer.publishing.SavedModel;
@@ -212,7 +213,7 @@ class ReliabilityIT {
     Properties props = stack.clientProps();
     props.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-        Integer.toString(TopicSetup.MODEL_MAX_MESSAGE_BYTES));
+        Integer.toString(TopicLayout.MODELS_MAX_MESSAGE_BYTES));
     AvroSerde<ModelVersion> serde = ContractSerdes.modelVersion();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(

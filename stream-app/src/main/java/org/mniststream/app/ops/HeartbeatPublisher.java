@@ -145,8 +145,11 @@ public final class HeartbeatPublisher implements AutoCloseable {
               LOG.debug("Heartbeat not sent ({}); the next one tries again", e.toString());
             }
           });
-    } catch (KafkaException | IllegalStateException e) {
+    } catch (KafkaException e) {
       LOG.debug("Heartbeat failed ({}); the next one tries again", e.toString());
+    } catch (RuntimeException e) {
+      // an exception escaping a scheduled task would cancel every later heartbeat
+      LOG.warn("Heartbeat failed; the next one tries again", e);
     }
   }
 
