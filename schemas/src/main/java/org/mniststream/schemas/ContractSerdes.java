@@ -12,9 +12,10 @@ public final class ContractSerdes {
   /**
    * Released schema baselines, oldest first; each lives under resources {@code baseline/<v>/} and
    * holds the types first released (or changed) in it: v1 the first five, v2 InstanceHeartbeat,
-   * LabelEvent and QualityReport.
+   * LabelEvent and QualityReport, v3 JudgeDecision and the judged-rollout fields of ModelRollout
+   * and the BASELINE route of Prediction.
    */
-  public static final List<String> RELEASED_BASELINES = List.of("v1", "v2");
+  public static final List<String> RELEASED_BASELINES = List.of("v1", "v2", "v3");
 
   private ContractSerdes() {}
 
@@ -48,6 +49,10 @@ public final class ContractSerdes {
 
   public static AvroSerde<QualityReport> qualityReport() {
     return create(QualityReport.class, QualityReport.getClassSchema());
+  }
+
+  public static AvroSerde<JudgeDecision> judgeDecision() {
+    return create(JudgeDecision.class, JudgeDecision.getClassSchema());
   }
 
   /** The released baseline schema of a contract type, e.g. {@code baseline("v1", "ImageEvent")}. */

@@ -19,7 +19,8 @@ public record TopicNames(
     String deadLetters,
     String instances,
     String labels,
-    String quality) {
+    String quality,
+    String decisions) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -31,7 +32,8 @@ public record TopicNames(
           "mnist.dead-letters",
           "mnist.instances",
           "mnist.labels",
-          "mnist.quality");
+          "mnist.quality",
+          "mnist.rollout-decisions");
 
   public static final String IMAGES = "topics.images";
   public static final String PREDICTIONS = "topics.predictions";
@@ -42,6 +44,7 @@ public record TopicNames(
   public static final String INSTANCES = "topics.instances";
   public static final String LABELS = "topics.labels";
   public static final String QUALITY = "topics.quality";
+  public static final String DECISIONS = "topics.decisions";
 
   /** Every configuration key that names a topic. */
   public static final List<String> KEYS =
@@ -54,7 +57,8 @@ public record TopicNames(
           DEAD_LETTERS,
           INSTANCES,
           LABELS,
-          QUALITY);
+          QUALITY,
+          DECISIONS);
 
   /** Reads the {@link #KEYS} properties, falling back to {@link #DEFAULTS}. */
   public static TopicNames from(Properties props) {
@@ -67,7 +71,8 @@ public record TopicNames(
         props.getProperty(DEAD_LETTERS, DEFAULTS.deadLetters),
         props.getProperty(INSTANCES, DEFAULTS.instances),
         props.getProperty(LABELS, DEFAULTS.labels),
-        props.getProperty(QUALITY, DEFAULTS.quality));
+        props.getProperty(QUALITY, DEFAULTS.quality),
+        props.getProperty(DECISIONS, DEFAULTS.decisions));
   }
 
   /**
@@ -84,7 +89,8 @@ public record TopicNames(
         prefix + DEFAULTS.deadLetters,
         prefix + DEFAULTS.instances,
         prefix + DEFAULTS.labels,
-        prefix + DEFAULTS.quality);
+        prefix + DEFAULTS.quality,
+        prefix + DEFAULTS.decisions);
   }
 
   /** These names as configuration properties, the inverse of {@link #from}. */
@@ -98,7 +104,8 @@ public record TopicNames(
         DEAD_LETTERS, deadLetters,
         INSTANCES, instances,
         LABELS, labels,
-        QUALITY, quality);
+        QUALITY, quality,
+        DECISIONS, decisions);
   }
 
   /** The record key of a model version on the models topic: sortable, unique per version. */

@@ -33,7 +33,8 @@ class SchemaCompatibilityTest {
         Arguments.of("DeadLetter", DeadLetter.getClassSchema()),
         Arguments.of("InstanceHeartbeat", InstanceHeartbeat.getClassSchema()),
         Arguments.of("LabelEvent", LabelEvent.getClassSchema()),
-        Arguments.of("QualityReport", QualityReport.getClassSchema()));
+        Arguments.of("QualityReport", QualityReport.getClassSchema()),
+        Arguments.of("JudgeDecision", JudgeDecision.getClassSchema()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -31,6 +31,7 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
   static final Duration DEAD_LETTERS_RETENTION = Duration.ofDays(14);
   static final Duration INSTANCES_TOMBSTONE_RETENTION = Duration.ofDays(1);
   static final Duration LABELS_RETENTION = Duration.ofDays(7);
+  static final Duration DECISIONS_RETENTION = Duration.ofDays(365);
 
   /** The replication factor for a cluster of {@code brokers} nodes: min(3, brokers). */
   public static short replicationFactorFor(int brokers) {
@@ -92,7 +93,13 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
             names.quality(),
             1,
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
-            "QualityReport per model version, route and window (quality app)"));
+            "QualityReport per model version, route and window (quality app)"),
+        // an audit trail: every decision kept (never compacted) for a year
+        spec(
+            names.decisions(),
+            1,
+            retention(DECISIONS_RETENTION),
+            "JudgeDecision: each decision of the rollout judge, with its evidence"));
   }
 
   /** The topic named {@code name}, if it is one of the product's. */

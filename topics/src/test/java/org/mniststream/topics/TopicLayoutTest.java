@@ -40,7 +40,8 @@ class TopicLayoutTest {
             org.assertj.core.groups.Tuple.tuple("mnist.model-rollouts", 1),
             org.assertj.core.groups.Tuple.tuple("mnist.instances", 1),
             org.assertj.core.groups.Tuple.tuple("mnist.labels", 4),
-            org.assertj.core.groups.Tuple.tuple("mnist.quality", 1));
+            org.assertj.core.groups.Tuple.tuple("mnist.quality", 1),
+            org.assertj.core.groups.Tuple.tuple("mnist.rollout-decisions", 1));
     assertThat(layout.topic("mnist.models").orElseThrow().configs())
         .containsEntry("cleanup.policy", "compact")
         .containsEntry("max.message.bytes", "4194304");
@@ -58,6 +59,9 @@ class TopicLayoutTest {
         .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
     assertThat(layout.topic("mnist.quality").orElseThrow().configs())
         .containsEntry("cleanup.policy", "compact");
+    assertThat(layout.topic("mnist.rollout-decisions").orElseThrow().configs())
+        .containsEntry("cleanup.policy", "delete")
+        .containsEntry("retention.ms", Long.toString(365L * 24 * 3600 * 1000));
     assertThat(layout.topic("mnist.image-events").orElseThrow().configs())
         .doesNotContainKey("retention.ms");
   }

@@ -36,9 +36,10 @@ public record Routing(
     return canary != null && CanarySplit.isCanary(key, canaryPercent) ? Route.CANARY : Route.ACTIVE;
   }
 
+  /** The model of a route; BASELINE is the active version scoring a canary's event too. */
   public LoadedModel model(Route route) {
     return switch (route) {
-      case ACTIVE -> active;
+      case ACTIVE, BASELINE -> active;
       case CANARY -> canary;
       case SHADOW -> shadow;
     };
