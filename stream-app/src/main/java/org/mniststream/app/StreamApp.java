@@ -26,6 +26,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.mniststream.app.config.AppSettings;
 import org.mniststream.app.config.ClientConfigs;
 import org.mniststream.app.config.StreamsConfigFactory;
+import org.mniststream.app.judge.JudgeApp;
 import org.mniststream.app.models.ModelBootstrap;
 import org.mniststream.app.models.ModelRegistry;
 import org.mniststream.app.models.ModelsTopicLookup;
@@ -74,6 +75,7 @@ public final class StreamApp implements AutoCloseable {
   private final Instant startedAt = clock.instant();
   private HeartbeatPublisher heartbeat;
   private QualityApp quality;
+  private JudgeApp judge;
 
   /** Validates the configuration, loads the trusted keys and opens the HTTP endpoint. */
   public StreamApp(Properties config) {
@@ -215,6 +217,10 @@ public final class StreamApp implements AutoCloseable {
         quality = new QualityApp(config, meters);
         quality.start();
       }
+      if (JudgeApp.enabled(config)) {
+        judge = new JudgeApp(config, meters);
+        judge.start();
+      }
     }
   }
 
@@ -296,9 +302,14 @@ public final class StreamApp implements AutoCloseable {
     }
     KafkaStreams ks;
     QualityApp q;
+    JudgeApp j;
     synchronized (this) {
       ks = streams;
       q = quality;
+      j = judge;
+    }
+    if (j != null) {
+      j.close(settings.shutdownTimeout());
     }
     if (q != null) {
       q.close(settings.shutdownTimeout());

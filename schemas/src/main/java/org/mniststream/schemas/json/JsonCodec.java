@@ -18,7 +18,11 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The product's one JSON configuration (Jackson), shared by the stream app's HTTP endpoints and the
@@ -60,6 +64,26 @@ public final class JsonCodec {
    */
   public static ObjectReader untrustedReader(StreamReadConstraints limits) {
     return mapper(limits).reader();
+  }
+
+  /**
+   * A Kafka serde of {@code type} as JSON: for the private formats of the stream apps (state
+   * stores, internal topics), never for a contract between teams (those are Avro).
+   */
+  public static <T> Serde<T> serde(Class<T> type) {
+    ObjectReader reader = MAPPER.readerFor(type);
+    return Serdes.serdeFrom(
+        (topic, value) -> value == null ? null : write(value).getBytes(StandardCharsets.UTF_8),
+        (topic, data) -> {
+          if (data == null) {
+            return null;
+          }
+          try {
+            return reader.readValue(data);
+          } catch (IOException e) {
+            throw new SerializationException("unreadable " + type.getSimpleName(), e);
+          }
+        });
   }
 
   private static JsonMapper mapper(StreamReadConstraints limits) {

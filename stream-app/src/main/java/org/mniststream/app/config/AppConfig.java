@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.mniststream.app.judge.JudgeApp;
 import org.mniststream.app.quality.QualitySettings;
 
 /**
@@ -91,6 +92,7 @@ public final class AppConfig {
       Set<String> keys = new TreeSet<>(AppSettings.DEFAULTS.keySet());
       keys.addAll(StreamsConfigFactory.TOPIC_NAME_KEYS);
       keys.addAll(QualitySettings.KEYS);
+      keys.addAll(JudgeApp.KEYS);
       keys.addAll(StreamsConfig.configDef().names());
       keys.addAll(ConsumerConfig.configNames());
       keys.addAll(ProducerConfig.configNames());

@@ -23,6 +23,9 @@ package org.mniststream.app.judge;
  * only (not on the order of the pairs), so the statistic is a pure function of the quality report.
  * The grid average costs a factor of at most {@value #BETS} against the best single bet.
  *
+ * <p>StrictMath, not Math: the same counts give the same bits on every JVM, so a replay of the
+ * quality topic gives byte-identical decisions.
+ *
  * <p>Why not McNemar's exact test each time: repeated at every look it would roll back a good
  * candidate far more often than its nominal level. The quality report still carries McNemar's
  * p-value as a fixed-sample description.
@@ -39,9 +42,9 @@ public final class PairedSequentialTest {
     for (int j = 0; j < BETS; j++) {
       double lambda = bet(j, delta);
       logs[j] =
-          c * Math.log1p(-lambda * (1 + delta))
-              + b * Math.log1p(lambda * (1 - delta))
-              + (n - b - c) * Math.log1p(-lambda * delta);
+          c * StrictMath.log1p(-lambda * (1 + delta))
+              + b * StrictMath.log1p(lambda * (1 - delta))
+              + (n - b - c) * StrictMath.log1p(-lambda * delta);
     }
     return meanOfExp(logs);
   }
@@ -55,9 +58,9 @@ public final class PairedSequentialTest {
     for (int j = 0; j < BETS; j++) {
       double lambda = bet(j, delta);
       logs[j] =
-          c * Math.log1p(lambda * (1 + delta))
-              + b * Math.log1p(-lambda * (1 - delta))
-              + (n - b - c) * Math.log1p(lambda * delta);
+          c * StrictMath.log1p(lambda * (1 + delta))
+              + b * StrictMath.log1p(-lambda * (1 - delta))
+              + (n - b - c) * StrictMath.log1p(lambda * delta);
     }
     return meanOfExp(logs);
   }
@@ -75,10 +78,10 @@ public final class PairedSequentialTest {
     }
     double sum = 0;
     for (double l : logs) {
-      sum += Math.exp(l - max);
+      sum += StrictMath.exp(l - max);
     }
-    double log = max + Math.log(sum / logs.length);
-    return log > 700 ? Double.MAX_VALUE : Math.exp(log);
+    double log = max + StrictMath.log(sum / logs.length);
+    return log > 700 ? Double.MAX_VALUE : StrictMath.exp(log);
   }
 
   private static void check(long n, long b, long c, double delta) {
