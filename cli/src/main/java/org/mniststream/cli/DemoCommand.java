@@ -2,6 +2,7 @@ package org.mniststream.cli;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -19,22 +22,39 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.mniststream.app.judge.JudgedRollouts;
+import org.mniststream.app.judge.RolloutPolicies;
 import org.mniststream.dashboard.DashboardClients;
 import org.mniststream.dashboard.DashboardServer;
 import org.mniststream.kafka.ChildJvm;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.ModelRollout;
+import org.mniststream.schemas.RolloutPolicy;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
+import org.mniststream.trainer.publishing.ModelPublishException;
+import org.mniststream.trainer.publishing.ModelsTopic;
+import org.mniststream.trainer.training.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The main job in one command: a real Kafka broker (embedded unless --bootstrap-servers), MNIST
- * fetched and verified, the CNN trained and published as version 1, the stream app started, the
- * 10,000 test images streamed at a steady rate, a fine-tuned version 2 published mid-stream (hot
- * swap under load), live figures, and a summary. Exits 1 unless the summary shows every event
- * accounted for (in = out + dead letters, no duplicates), which is what CI checks too.
+ * fetched and verified, the CNN trained and published as version 1, the stream app started (with
+ * its quality app and judge), the 10,000 labelled test images streamed at a steady rate, and a
+ * fine-tuned version 2 rolled out mid-stream as a judged rollout: it enters as a shadow, is judged
+ * on the same events as version 1, and the judge promotes it (canary, then active: hot swaps under
+ * load) or rolls it back. With {@code --weak-candidate}, a version 3 trained for a few dozen
+ * batches then enters as a judged canary, and the judge rolls it back by itself. Live figures, and
+ * a summary with both versions on the same labelled events and every decision. Exits 1 unless the
+ * summary shows every event accounted for (in = out + dead letters, no duplicates), which is what
+ * CI checks too.
  */
 @Command(
     name = "demo",
@@ -73,6 +93,13 @@ final class DemoCommand implements Callable<Integer> {
       names = "--linger",
       description = "Seconds to keep the stack (and the dashboard) up after the summary.")
   int lingerSeconds;
+
+  @Option(
+      names = "--weak-candidate",
+      description =
+          "Also train a weak version 3 (a few dozen batches) and roll it out as a judged canary"
+              + " once the judge is done with version 2: the judge rolls it back by itself.")
+  boolean weakCandidate;
 
   @Option(names = "--work-dir", description = "Where models, broker data and logs go.")
   Path workDir;
@@ -136,13 +163,34 @@ final class DemoCommand implements Callable<Integer> {
       StepFailure.requireSuccess(
           TrainerCli.execute(tune.toArray(String[]::new)), "fine-tuning version 2");
 
+      Path v3 = work.resolve("model-v3-weak");
+      if (weakCandidate) {
+        step("training a weak version 3 (" + WEAK_BATCHES + " batches from scratch)");
+        List<String> weak =
+            new ArrayList<>(
+                List.of(
+                    "train",
+                    "--output",
+                    v3.toString(),
+                    "--epochs",
+                    "1",
+                    "--max-batches",
+                    Integer.toString(WEAK_BATCHES)));
+        weak.addAll(dataArgs);
+        StepFailure.requireSuccess(
+            TrainerCli.execute(weak.toArray(String[]::new)), "training version 3");
+      }
+
       DashboardServer dashboard = null;
       ChildJvm app =
           stack.startApp(
               "stream-app",
               httpPort,
               // The heartbeat's address is where the dashboard polls the app: this host.
-              List.of("application.id=mnist-" + run, "http.advertised-host=127.0.0.1"),
+              List.of(
+                  "application.id=mnist-" + run,
+                  "http.advertised-host=127.0.0.1",
+                  "quality.enabled=true"),
               LocalStack.APP_JVM_OPTIONS);
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
       URI appUrl = URI.create("http://127.0.0.1:" + httpPort);
@@ -173,6 +221,9 @@ final class DemoCommand implements Callable<Integer> {
         ticker.scheduleAtFixedRate(
             () -> printLive(tracker, sent.get(), started), 1, 1, TimeUnit.SECONDS);
         CompletableFuture<Integer> publishV2 = new CompletableFuture<>();
+        CompletableFuture<String> weakRollout = new CompletableFuture<>();
+        long v2At = Math.max(1, events / 10);
+        long first = latestVersion(stack);
         step("streaming " + events + " test images at " + (int) rate + " events/s");
         source.send(
             test,
@@ -182,14 +233,19 @@ final class DemoCommand implements Callable<Integer> {
             () -> false,
             n -> {
               sent.set(n);
-              if (n == events / 2) {
+              if (n == v2At) {
                 swapAt.set(System.currentTimeMillis());
                 CompletableFuture.runAsync(
                     () -> {
+                      // the operator's `rollout --auto 2` first, so v2 never serves unjudged
+                      publishRollout(stack, judged(first + 1, first, 0));
                       publishV2.complete(
                           TrainerCli.execute(
                               "publish", "--model-dir", v2.toString(), "--bootstrap-servers", bs));
                     });
+              }
+              if (weakCandidate && n == events / 2) {
+                CompletableFuture.runAsync(() -> weakRollout.complete(rollOutWeak(stack, v3)));
               }
             });
         step("all " + events + " events sent; waiting for the last predictions");
@@ -205,6 +261,14 @@ final class DemoCommand implements Callable<Integer> {
         StepFailure.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
         PredictionTracker.Snapshot last = tracker.snapshot();
         summary(last, events, swapAt.get(), started);
+        if (weakCandidate) {
+          out.println(
+              "weak candidate     " + weakRollout.getNow("not rolled out: the stream ended"));
+        }
+        // the quality app and the judge trail the predictions by a batch or two
+        Thread.sleep(3_000);
+        JudgedRolloutView.read(stack.clientProps(), stack.topics(), Duration.ofSeconds(30))
+            .print(out);
         accounted = accountedFor(events, last.predictions(), last.deadLetters(), last.duplicates());
         if (lingerSeconds > 0) {
           step("keeping the stack up for " + lingerSeconds + " s: " + dashboard.url());
@@ -223,6 +287,114 @@ final class DemoCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** A version trained this few batches is some points worse than version 1: a weak candidate. */
+  static final int WEAK_BATCHES = 30;
+
+  /**
+   * The demo's policy: shadow, canary 50 %, active; 500 paired labelled events a stage at least, a
+   * 1-point drop tolerated at 5 %, a minute a stage. (The default policy of {@code rollout --auto}
+   * adds a 10 % canary stage and waits longer: the demo streams for 20 seconds.)
+   */
+  static RolloutPolicy demoPolicy() {
+    return RolloutPolicy.newBuilder(RolloutPolicies.defaultPolicy())
+        .setStages(
+            List.of(
+                RolloutPolicies.stage("shadow", RolloutPolicies.SHADOW, 0, 500, 60_000),
+                RolloutPolicies.stage("canary-50", RolloutPolicies.CANARY, 50, 500, 60_000),
+                RolloutPolicies.stage("active", RolloutPolicies.ACTIVE, 100, 0, 0)))
+        .setMaxP99IncreaseMs(null)
+        .build();
+  }
+
+  /** The judged rollout of {@code candidate} against {@code baseline} from stage {@code stage}. */
+  private static ModelRollout judged(long candidate, long baseline, int stage) {
+    return JudgedRollouts.forStage(
+        TrainingSettings.DEFAULT_MODEL_NAME,
+        demoPolicy(),
+        candidate,
+        baseline,
+        stage,
+        Instant.now(),
+        null,
+        "mnist-stream-demo",
+        "demo: rollout --auto " + candidate);
+  }
+
+  /** The newest version of the demo's model on the models topic. */
+  private static long latestVersion(LocalStack stack) {
+    try {
+      return ModelsTopic.of(stack.clientProps())
+          .withName(stack.topics().models())
+          .published(TrainingSettings.DEFAULT_MODEL_NAME, OptionalLong.empty())
+          .orElseThrow(() -> new IllegalStateException("no version on the models topic"))
+          .getVersion();
+    } catch (ModelPublishException e) {
+      throw new IllegalStateException("cannot read the models topic: " + e.getMessage(), e);
+    }
+  }
+
+  private void publishRollout(LocalStack stack, ModelRollout rollout) {
+    Properties p = stack.clientProps();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  stack.topics().rollouts(),
+                  rollout.getModelName().getBytes(StandardCharsets.UTF_8),
+                  ContractSerdes.modelRollout().encode(rollout)))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot publish the rollout: " + e.getMessage(), e);
+    }
+    step(
+        "rollout --auto "
+            + rollout.getCandidateVersion()
+            + " against v"
+            + rollout.getBaselineVersion()
+            + " from stage "
+            + rollout.getPolicy().getStages().get(rollout.getStage()).getName()
+            + " (the judge takes it from here)");
+  }
+
+  /**
+   * Once the judge is done with version 2, publishes the weak version 3 and its judged rollout as a
+   * canary against whichever version is active then; says what it did.
+   */
+  private String rollOutWeak(LocalStack stack, Path v3) {
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      JudgedRolloutView view =
+          JudgedRolloutView.read(stack.clientProps(), stack.topics(), Duration.ofSeconds(10));
+      long v2 = latestVersion(stack);
+      while (!view.finished(v2) && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        view = JudgedRolloutView.read(stack.clientProps(), stack.topics(), Duration.ofSeconds(10));
+      }
+      if (!view.finished(v2)) {
+        return "not rolled out: the judge was still judging v" + v2;
+      }
+      long baseline = view.promotedToActive(v2) ? v2 : v2 - 1;
+      // the judge's last rollout pins the active version, so v3 does not serve when published
+      int published =
+          TrainerCli.execute(
+              "publish",
+              "--model-dir",
+              v3.toString(),
+              "--bootstrap-servers",
+              stack.bootstrapServers());
+      if (published != 0) {
+        return "publishing v3 failed (exit " + published + ")";
+      }
+      long weak = latestVersion(stack);
+      publishRollout(stack, judged(weak, baseline, 1));
+      return "v" + weak + " rolled out as a judged canary (50 %) against v" + baseline;
+    } catch (Exception e) {
+      return "not rolled out: " + e.getMessage();
+    }
   }
 
   /**
@@ -272,8 +444,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (swapAt > 0) {
       out.printf(
-          "v2 published at      %s (after %d events)%n",
-          CLOCK.format(Instant.ofEpochMilli(swapAt)), sent / 2);
+          "v2 rolled out at     %s (after %d events, judged: shadow, canary 50%%, active)%n",
+          CLOCK.format(Instant.ofEpochMilli(swapAt)), Math.max(1, sent / 10));
     }
     out.printf("longest gap between two predictions: %d ms%n", s.maxGapMillis());
     out.printf("wall time streaming  %.1f s%n", (System.nanoTime() - started) / 1e9);
