@@ -101,6 +101,11 @@ final class DemoCommand implements Callable<Integer> {
               + " once the judge is done with version 2: the judge rolls it back by itself.")
   boolean weakCandidate;
 
+  @Option(
+      names = "--weak-batches",
+      description = "Batches the weak version 3 is trained for (default: ${DEFAULT-VALUE}).")
+  int weakBatches = 30;
+
   @Option(names = "--work-dir", description = "Where models, broker data and logs go.")
   Path workDir;
 
@@ -165,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
 
       Path v3 = work.resolve("model-v3-weak");
       if (weakCandidate) {
-        step("training a weak version 3 (" + WEAK_BATCHES + " batches from scratch)");
+        step("training a weak version 3 (" + weakBatches + " batches from scratch)");
         List<String> weak =
             new ArrayList<>(
                 List.of(
@@ -175,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
                     "--epochs",
                     "1",
                     "--max-batches",
-                    Integer.toString(WEAK_BATCHES)));
+                    Integer.toString(weakBatches)));
         weak.addAll(dataArgs);
         StepFailure.requireSuccess(
             TrainerCli.execute(weak.toArray(String[]::new)), "training version 3");
@@ -238,7 +243,7 @@ final class DemoCommand implements Callable<Integer> {
                 CompletableFuture.runAsync(
                     () -> {
                       // the operator's `rollout --auto 2` first, so v2 never serves unjudged
-                      publishRollout(stack, judged(first + 1, first, 0));
+                      publishRollout(stack, judged(demoPolicy(), first + 1, first));
                       publishV2.complete(
                           TrainerCli.execute(
                               "publish", "--model-dir", v2.toString(), "--bootstrap-servers", bs));
@@ -289,9 +294,6 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A version trained this few batches is some points worse than version 1: a weak candidate. */
-  static final int WEAK_BATCHES = 30;
-
   /**
    * The demo's policy: shadow, canary 50 %, active; 500 paired labelled events a stage at least, a
    * 1-point drop tolerated at 5 %, a minute a stage. (The default policy of {@code rollout --auto}
@@ -308,14 +310,27 @@ final class DemoCommand implements Callable<Integer> {
         .build();
   }
 
-  /** The judged rollout of {@code candidate} against {@code baseline} from stage {@code stage}. */
-  private static ModelRollout judged(long candidate, long baseline, int stage) {
+  /**
+   * The weak candidate's policy: a 10 % canary (500 paired labelled events at least, a minute),
+   * then active; what the issue's detection target is measured on.
+   */
+  static RolloutPolicy weakPolicy() {
+    return RolloutPolicy.newBuilder(demoPolicy())
+        .setStages(
+            List.of(
+                RolloutPolicies.stage("canary-10", RolloutPolicies.CANARY, 10, 500, 60_000),
+                RolloutPolicies.stage("active", RolloutPolicies.ACTIVE, 100, 0, 0)))
+        .build();
+  }
+
+  /** The judged rollout of {@code candidate} against {@code baseline} from the first stage. */
+  private static ModelRollout judged(RolloutPolicy policy, long candidate, long baseline) {
     return JudgedRollouts.forStage(
         TrainingSettings.DEFAULT_MODEL_NAME,
-        demoPolicy(),
+        policy,
         candidate,
         baseline,
-        stage,
+        0,
         Instant.now(),
         null,
         "mnist-stream-demo",
@@ -390,8 +405,8 @@ final class DemoCommand implements Callable<Integer> {
         return "publishing v3 failed (exit " + published + ")";
       }
       long weak = latestVersion(stack);
-      publishRollout(stack, judged(weak, baseline, 1));
-      return "v" + weak + " rolled out as a judged canary (50 %) against v" + baseline;
+      publishRollout(stack, judged(weakPolicy(), weak, baseline));
+      return "v" + weak + " rolled out as a judged canary (10 %) against v" + baseline;
     } catch (Exception e) {
       return "not rolled out: " + e.getMessage();
     }
