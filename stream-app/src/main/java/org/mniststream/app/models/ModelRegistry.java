@@ -636,6 +636,7 @@ public final class ModelRegistry implements AutoCloseable {
             info(r.active()),
             info(r.canary()),
             r.canaryPercent(),
+            r.canary() == null || r.plan() == null ? 0 : r.plan().pairedPercent(),
             info(r.shadow()),
             RegistryStatus.RolloutInfo.of(rollout),
             r.plan() == null ? List.of() : r.plan().notes(),

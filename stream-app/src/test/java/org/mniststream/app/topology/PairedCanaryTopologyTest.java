@@ -81,6 +81,7 @@ class PairedCanaryTopologyTest {
         .isEqualTo(canary.size());
     assertThat(app.counter("mnist.events.in")).isEqualTo(300);
     assertThat(app.registry.status().notes()).isEmpty();
+    assertThat(app.registry.status().pairedPercent()).isEqualTo(100);
   }
 
   @Test
@@ -124,6 +125,7 @@ class PairedCanaryTopologyTest {
     // and a replay pairs the very same events
     assertThat(canaryAgain).isEqualTo(canary);
     assertThat(again).isEqualTo(first);
+    assertThat(app.registry.status().pairedPercent()).isEqualTo(50);
   }
 
   @Test
