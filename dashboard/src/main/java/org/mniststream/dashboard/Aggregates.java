@@ -28,7 +28,8 @@ import org.mniststream.schemas.Route;
  *
  * <p>"Served" predictions are those of the predictions topic (routes ACTIVE and CANARY): they feed
  * the throughput, latency, confusion matrix and strip. Shadow predictions only add their accuracy,
- * under route SHADOW, so a shadow version can be compared live with the one serving.
+ * under route SHADOW, so a shadow version can be compared live with the one serving; the BASELINE
+ * predictions there (the active version scoring a canary's events) are left to the quality app.
  *
  * <p>The consumer thread writes, the snapshot thread reads: every method is synchronized (one short
  * critical section per record), and {@link #snapshot()} copies everything into immutable records,
@@ -87,6 +88,11 @@ final class Aggregates {
    * @return the outcome when it answers a digit drawn on the page
    */
   synchronized Optional<DrawnOutcome> prediction(Prediction p, boolean shadow) {
+    if (shadow && p.getRoute() == Route.BASELINE) {
+      // The active version scoring a canary's event for the quality app's paired comparison: no
+      // shadow version's, and the active version's accuracy is measured on what it serves.
+      return Optional.empty();
+    }
     Integer label = p.getLabel();
     int predicted = p.getPredictedClass();
     boolean hasLabel = label != null && label >= 0 && label <= 9;

@@ -130,7 +130,7 @@ class AggregatesTest {
   }
 
   @Test
-  void shouldMeasureLiveAccuracyPerVersionAndRouteIncludingShadow() {
+  void shouldMeasureLiveAccuracyPerVersionAndRouteIncludingShadowButNotPairedBaseline() {
     Instant at = T0;
     // v1 ACTIVE: 3 of 4 right; v2 CANARY: 1 of 2; v3 SHADOW: 2 of 2; unlabelled ones do not count
     aggregates.prediction(prediction("a", 1, Route.ACTIVE, 3, 3, at, at, 1), false);
@@ -142,6 +142,8 @@ class AggregatesTest {
     aggregates.prediction(prediction("g", 2, Route.CANARY, 1, 7, at, at, 1), false);
     aggregates.prediction(prediction("a", 3, Route.ACTIVE, 3, 3, at, at, 1), true);
     aggregates.prediction(prediction("d", 3, Route.ACTIVE, 6, 6, at, at, 1), true);
+    // the active version scoring a canary event on the shadow topic: neither shadow nor served
+    aggregates.prediction(prediction("f", 1, Route.BASELINE, 2, 7, at, at, 1), true);
 
     JsonNode s = snapshot();
     assertThat(list(s.get("accuracy")))

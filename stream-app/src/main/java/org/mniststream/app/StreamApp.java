@@ -93,6 +93,7 @@ public final class StreamApp implements AutoCloseable {
             new ModelVerifier(trustedKeys(settings.trustedKeys())),
             metrics,
             clock);
+    registry.pairedPercent(settings.canaryPairedPercent());
     registry.retainParameters(
         settings.retainedVersions(),
         new ModelsTopicLookup(

@@ -35,6 +35,9 @@ import java.util.Properties;
  *     heartbeat
  * @param advertisedHost {@value #HTTP_ADVERTISED_HOST}: the host name others reach the HTTP
  *     endpoint by, in the heartbeat; empty means this machine's host name
+ * @param canaryPairedPercent {@value #CANARY_PAIRED_PERCENT}: share (0..100) of a canary's events
+ *     that the active version also scores, as BASELINE predictions on the shadow topic, so that the
+ *     canary is compared with it on the same events; a rollout's {@code pairedPercent} wins
  */
 public record AppSettings(
     String modelName,
@@ -50,7 +53,8 @@ public record AppSettings(
     boolean createTopics,
     String instanceId,
     Duration heartbeatInterval,
-    String advertisedHost) {
+    String advertisedHost,
+    int canaryPairedPercent) {
 
   public static final String MODEL_NAME = "model.name";
   public static final String BATCH_SIZE = "inference.batch.size";
@@ -66,6 +70,7 @@ public record AppSettings(
   public static final String INSTANCE_ID = "instance.id";
   public static final String INSTANCE_HEARTBEAT_MS = "instance.heartbeat-ms";
   public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
+  public static final String CANARY_PAIRED_PERCENT = "canary.paired-percent";
 
   /** Every app key with its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -87,6 +92,9 @@ public record AppSettings(
     require(
         heartbeatInterval.toMillis() >= 100,
         INSTANCE_HEARTBEAT_MS + " must be >= 100, got " + heartbeatInterval.toMillis());
+    require(
+        canaryPairedPercent >= 0 && canaryPairedPercent <= 100,
+        CANARY_PAIRED_PERCENT + " must be 0..100, got " + canaryPairedPercent);
     trustedKeys = List.copyOf(trustedKeys);
   }
 
@@ -110,7 +118,8 @@ public record AppSettings(
         bool(props, STARTUP_CREATE_TOPICS),
         get(props, INSTANCE_ID).trim(),
         Duration.ofMillis(longValue(props, INSTANCE_HEARTBEAT_MS)),
-        get(props, HTTP_ADVERTISED_HOST).trim());
+        get(props, HTTP_ADVERTISED_HOST).trim(),
+        integer(props, CANARY_PAIRED_PERCENT));
   }
 
   private static Map<String, String> defaults() {
@@ -129,6 +138,7 @@ public record AppSettings(
     d.put(INSTANCE_ID, "");
     d.put(INSTANCE_HEARTBEAT_MS, "2000");
     d.put(HTTP_ADVERTISED_HOST, "");
+    d.put(CANARY_PAIRED_PERCENT, "100");
     return Collections.unmodifiableMap(d);
   }
 

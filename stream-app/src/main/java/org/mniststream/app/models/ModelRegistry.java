@@ -102,6 +102,7 @@ public final class ModelRegistry implements AutoCloseable {
   private final Deque<RegistryStatus.Swap> history = new ArrayDeque<>();
   private ModelRollout rollout;
   private Instant lastSwapAt;
+  private int defaultPairedPercent = RoutingPlan.DEFAULT_PAIRED_PERCENT;
 
   /** Where the registry reads back a version whose parameters it let go: the models topic. */
   @FunctionalInterface
@@ -183,6 +184,18 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public ModelRegistry retainParameters(int newestVersions, ModelRecordSource source) {
     catalogue.retainParameters(newestVersions, source);
+    return this;
+  }
+
+  /**
+   * The share (0..100) of a canary's events that the active version also scores when the rollout
+   * sets no {@code pairedPercent} ({@code canary.paired-percent}). Call before the first record.
+   */
+  public ModelRegistry pairedPercent(int percent) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("paired percent must be 0..100, got " + percent);
+    }
+    defaultPairedPercent = percent;
     return this;
   }
 
@@ -503,7 +516,8 @@ public final class ModelRegistry implements AutoCloseable {
   /** Decides the routes, loads what they need, publishes them, closes what they no longer use. */
   private void reconcile(String cause) {
     Optional<RoutingPlan> decided =
-        RoutingPlan.decide(catalogue.validVersions(), catalogue.refusedVersions(), rollout);
+        RoutingPlan.decide(
+            catalogue.validVersions(), catalogue.refusedVersions(), rollout, defaultPairedPercent);
     if (decided.isEmpty()) {
       if (routing.get().canServe()) {
         LOG.warn("No valid version of {} is left on the models topic; routes unchanged", modelName);
@@ -584,7 +598,13 @@ public final class ModelRegistry implements AutoCloseable {
           plan.active(),
           plan.canary() == null
               ? "none"
-              : "v" + plan.canary() + " at " + plan.canaryPercent() + "%",
+              : "v"
+                  + plan.canary()
+                  + " at "
+                  + plan.canaryPercent()
+                  + "% ("
+                  + plan.pairedPercent()
+                  + "% paired)",
           plan.shadow() == null ? "none" : "v" + plan.shadow(),
           activeBefore == null ? "none" : "v" + activeBefore,
           cause);
@@ -616,6 +636,7 @@ public final class ModelRegistry implements AutoCloseable {
             info(r.active()),
             info(r.canary()),
             r.canaryPercent(),
+            r.canary() == null || r.plan() == null ? 0 : r.plan().pairedPercent(),
             info(r.shadow()),
             RegistryStatus.RolloutInfo.of(rollout),
             r.plan() == null ? List.of() : r.plan().notes(),

@@ -11,6 +11,8 @@ import org.mniststream.schemas.ModelVersion;
  *
  * @param active null while no version serves
  * @param canary null without a canary
+ * @param pairedPercent share of the canary's events the active version also scores; 0 without a
+ *     canary
  * @param shadow null without a shadow
  * @param rollout the latest rollout for the model, null without one
  * @param notes where the routing deviates from the rollout, and why
@@ -25,6 +27,7 @@ public record RegistryStatus(
     VersionInfo active,
     VersionInfo canary,
     int canaryPercent,
+    int pairedPercent,
     VersionInfo shadow,
     RolloutInfo rollout,
     List<String> notes,
@@ -42,7 +45,7 @@ public record RegistryStatus(
 
   static RegistryStatus empty(String modelName) {
     return new RegistryStatus(
-        modelName, null, null, 0, null, null, List.of(), null, List.of(), List.of(), List.of());
+        modelName, null, null, 0, 0, null, null, List.of(), null, List.of(), List.of(), List.of());
   }
 
   /** A version's identity and test metrics (never its parameters). */

@@ -36,6 +36,14 @@ public record Routing(
     return canary != null && CanarySplit.isCanary(key, canaryPercent) ? Route.CANARY : Route.ACTIVE;
   }
 
+  /**
+   * Whether the active version also scores this canary event, as a BASELINE prediction, so that the
+   * canary is compared with it on the same event ({@link RoutingPlan#pairedPercent}).
+   */
+  public boolean isPaired(String eventId) {
+    return canary != null && plan != null && CanarySplit.isPaired(eventId, plan.pairedPercent());
+  }
+
   /** The model of a route; BASELINE is the active version scoring a canary's event too. */
   public LoadedModel model(Route route) {
     return switch (route) {

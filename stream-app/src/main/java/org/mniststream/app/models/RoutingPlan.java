@@ -21,22 +21,50 @@ import org.mniststream.schemas.ModelRollout;
  *       version, and says so in {@link #notes()};
  *   <li>{@code canaryVersion} with {@code canaryPercent} in 1..100 serves that share of the keys,
  *       when valid and different from the active one; otherwise there is no canary (noted);
- *   <li>{@code shadowVersion}, when valid, classifies every event for the shadow topic only.
+ *   <li>{@code shadowVersion}, when valid, classifies every event for the shadow topic only;
+ *   <li>with a canary, the active version also scores {@code pairedPercent} of the canary's events
+ *       (a sample by event id, {@link CanarySplit#isPaired}) as BASELINE predictions on the shadow
+ *       topic, so the canary is compared with it on the same events: the rollout's {@code
+ *       pairedPercent} when set (clamped to 0..100, noted), else the app's default.
  * </ul>
  *
+ * @param pairedPercent share of the canary's events the active version also scores; 0 without a
+ *     canary
  * @param latest the newest valid version; kept loaded so that leaving a pin is instant
  * @param notes human-readable deviations from what the rollout asked for
  */
 public record RoutingPlan(
-    long active, Long canary, int canaryPercent, Long shadow, long latest, List<String> notes) {
+    long active,
+    Long canary,
+    int canaryPercent,
+    int pairedPercent,
+    Long shadow,
+    long latest,
+    List<String> notes) {
+
+  /** The app's default share of a canary's events that the active version also scores. */
+  public static final int DEFAULT_PAIRED_PERCENT = 100;
 
   public RoutingPlan {
     notes = List.copyOf(notes);
   }
 
-  /** Empty when no version is valid: nothing can serve. */
+  /** {@link #decide(NavigableSet, Map, ModelRollout, int)} with the default paired percent. */
   public static Optional<RoutingPlan> decide(
       NavigableSet<Long> valid, Map<Long, String> refused, ModelRollout rollout) {
+    return decide(valid, refused, rollout, DEFAULT_PAIRED_PERCENT);
+  }
+
+  /**
+   * Empty when no version is valid: nothing can serve.
+   *
+   * @param defaultPairedPercent the pairedPercent of a rollout that sets none (0..100)
+   */
+  public static Optional<RoutingPlan> decide(
+      NavigableSet<Long> valid,
+      Map<Long, String> refused,
+      ModelRollout rollout,
+      int defaultPairedPercent) {
     if (valid.isEmpty()) {
       return Optional.empty();
     }
@@ -45,6 +73,7 @@ public record RoutingPlan(
     long active = latest;
     Long canary = null;
     int percent = 0;
+    int paired = 0;
     Long shadow = null;
     if (rollout != null) {
       Long pin = rollout.getActiveVersion();
@@ -81,6 +110,7 @@ public record RoutingPlan(
         } else {
           canary = wantedCanary;
           percent = wantedPercent;
+          paired = pairedPercent(rollout.getPairedPercent(), defaultPairedPercent, notes);
         }
       }
       Long wantedShadow = rollout.getShadowVersion();
@@ -97,7 +127,18 @@ public record RoutingPlan(
         }
       }
     }
-    return Optional.of(new RoutingPlan(active, canary, percent, shadow, latest, notes));
+    return Optional.of(new RoutingPlan(active, canary, percent, paired, shadow, latest, notes));
+  }
+
+  private static int pairedPercent(Integer wanted, int defaultPercent, List<String> notes) {
+    if (wanted == null) {
+      return defaultPercent;
+    }
+    int clamped = Math.max(0, Math.min(100, wanted));
+    if (clamped != wanted) {
+      notes.add("paired percent " + wanted + " clamped to " + clamped);
+    }
+    return clamped;
   }
 
   /** Every version this plan needs loaded. */
@@ -114,12 +155,13 @@ public record RoutingPlan(
     return versions;
   }
 
-  /** Same versions and split (notes aside). */
+  /** Same versions, split and paired sample (notes aside). */
   public boolean sameRoutes(RoutingPlan other) {
     return other != null
         && active == other.active
         && Objects.equals(canary, other.canary)
         && canaryPercent == other.canaryPercent
+        && pairedPercent == other.pairedPercent
         && Objects.equals(shadow, other.shadow);
   }
 

@@ -16,9 +16,9 @@ import org.mniststream.schemas.Route;
  * <ul>
  *   <li>{@code mnist.events.in}: image events received by the classifier;
  *   <li>{@code mnist.predictions{route,version}}: predictions emitted (ACTIVE and CANARY on the
- *       predictions topic, SHADOW on the shadow topic);
+ *       predictions topic, SHADOW and BASELINE on the shadow topic);
  *   <li>{@code mnist.dead.letters{reason}}: dead letters emitted; with the above, {@code events.in
- *       = predictions{route!=SHADOW} + dead.letters} once the buffers are flushed;
+ *       = predictions{route ACTIVE or CANARY} + dead.letters} once the buffers are flushed;
  *   <li>{@code mnist.inference.batch.size} and {@code mnist.inference.latency}: events per forward
  *       pass and time of one forward pass (normalization included), as histograms;
  *   <li>{@code mnist.event.latency}: receive-to-prediction time of each event (batch wait

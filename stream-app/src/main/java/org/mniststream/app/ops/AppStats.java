@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * Counts since the process started; the reader derives rates from two of them.
  *
  * @param eventsIn image events received by the classifier
- * @param predictionsByRoute predictions emitted, by route (ACTIVE, CANARY, SHADOW), every version
+ * @param predictionsByRoute predictions emitted, by route (ACTIVE, CANARY, SHADOW, BASELINE), every
+ *     version
  * @param deadLetters dead letters emitted, every reason
  * @param swaps changes of the serving routes
  * @param meanBatchSize events per forward pass, null before the first one

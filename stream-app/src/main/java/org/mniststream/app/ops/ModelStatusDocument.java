@@ -11,6 +11,8 @@ import org.mniststream.app.models.RegistryStatus;
  *
  * @param ready whether a version serves (an active one)
  * @param canaryPercent 0 without a canary
+ * @param pairedPercent share of the canary's events the active version also scores (BASELINE
+ *     predictions, for the paired comparison); 0 without a canary
  */
 public record ModelStatusDocument(
     String modelName,
@@ -18,6 +20,7 @@ public record ModelStatusDocument(
     Version active,
     Version canary,
     int canaryPercent,
+    int pairedPercent,
     Version shadow,
     RegistryStatus.RolloutInfo rollout,
     List<String> notes,
@@ -33,6 +36,7 @@ public record ModelStatusDocument(
         Version.of(s.active()),
         Version.of(s.canary()),
         s.canary() == null ? 0 : s.canaryPercent(),
+        s.canary() == null ? 0 : s.pairedPercent(),
         Version.of(s.shadow()),
         s.rollout(),
         s.notes(),

@@ -7,7 +7,8 @@ import org.mniststream.schemas.Prediction;
 
 /**
  * What the quality app keeps of one event, keyed by its id: its predictions (one per route and
- * version, the shadow's included) and every distinct label given for it. Immutable.
+ * version, the shadow's and the canary's paired baseline included) and every distinct label given
+ * for it. Immutable.
  */
 record EventState(List<Scored> predictions, List<Label> labels) {
   static final EventState EMPTY = new EventState(List.of(), List.of());

@@ -18,9 +18,13 @@ import org.mniststream.schemas.Route;
  *
  * <p>Each prediction or label updates its event's state; every prediction of the event whose {@link
  * Outcome} changed yields a {@link ReportDelta} for each of the two reports it counts in ({@code
- * all} and its window), and every (active, shadow) pair whose outcome changed one for the shadow
- * version's paired comparison. The deltas go on to the {@link ReportAggregator}: events are
- * partitioned by id and reports by key, so one report gathers the deltas of every partition.
+ * all} and its window), and every pair whose outcome changed one for the challenger's paired
+ * comparison. The pairs are on one event: (ACTIVE, SHADOW), since a shadow version scores every
+ * event, and (BASELINE, CANARY), since the classifier has the active version score a sample of the
+ * canary's events too ({@code canary.paired-percent}). BASELINE predictions also get reports of
+ * their own: the active version's quality on the sampled canary events. The deltas go on to the
+ * {@link ReportAggregator}: events are partitioned by id and reports by key, so one report gathers
+ * the deltas of every partition.
  *
  * <p>Time is the predictions' processedAt (stamped by the classifier), never a label's time (given
  * by tools outside): an event is dropped from the store once the latest processedAt seen passes its
@@ -82,11 +86,12 @@ final class QualityEngine {
       }
     }
     for (Scored challenger : after.predictions()) {
-      if (!challenger.route().equals(Route.SHADOW.name())) {
+      String baselineRoute = baselineRouteOf(challenger.route());
+      if (baselineRoute == null) {
         continue;
       }
       for (Scored baseline : after.predictions()) {
-        if (!baseline.route().equals(Route.ACTIVE.name())) {
+        if (!baseline.route().equals(baselineRoute)) {
           continue;
         }
         Pair p0 = Pair.of(baseline, was.get(baseline), challenger, was.get(challenger));
@@ -99,6 +104,21 @@ final class QualityEngine {
       }
     }
     return deltas;
+  }
+
+  /**
+   * The route of the predictions a challenger route is compared with on the same event: a shadow
+   * with the active version's predictions (ACTIVE), a canary with the active version's scoring of
+   * the same canary events (BASELINE); null for a route that is no challenger.
+   */
+  static String baselineRouteOf(String challengerRoute) {
+    if (challengerRoute.equals(Route.SHADOW.name())) {
+      return Route.ACTIVE.name();
+    }
+    if (challengerRoute.equals(Route.CANARY.name())) {
+      return Route.BASELINE.name();
+    }
+    return null;
   }
 
   /** Drops the events whose time is over; their labels without a prediction are unmatched. */

@@ -25,7 +25,9 @@ final class ReportBuilder {
   private final long[] binCount = new long[BINS];
   private final long[] binCorrect = new long[BINS];
   private final long[] binConfidence = new long[BINS];
-  private final TreeMap<Long, long[]> comparisons = new TreeMap<>(); // {pairs, b, c}
+  // By baseline version: {pairs, b, c}. One baseline route per report's route (SHADOW against
+  // ACTIVE, CANARY against BASELINE), so the version is key enough.
+  private final TreeMap<Long, long[]> comparisons = new TreeMap<>();
   private Long firstPredictionAt;
   private Long lastLabelAt;
   private long labelled;
@@ -141,13 +143,14 @@ final class ReportBuilder {
       }
     }
     List<PairedComparison> pairs = new ArrayList<>();
+    String baselineRoute = QualityEngine.baselineRouteOf(key.route());
     comparisons.forEach(
         (version, c) -> {
           Interval d = Interval.pairedDifference(c[1], c[2], c[0]);
           pairs.add(
               new PairedComparison(
                   version,
-                  "ACTIVE",
+                  baselineRoute,
                   c[0],
                   c[1],
                   c[2],

@@ -6,7 +6,7 @@ import org.mniststream.app.quality.ReportBuilder.Pair;
 /**
  * One change to one report, made where an event's predictions and labels meet (partitioned by event
  * id) and applied where the report is kept (partitioned by report key): a prediction's outcome
- * moved from {@code before} to {@code after}, or an (active, shadow) pair moved from {@code
+ * moved from {@code before} to {@code after}, or a (baseline, challenger) pair moved from {@code
  * pairBefore} to {@code pairAfter}. Counts move by differences, so deltas from every partition add
  * up to the report of all of them.
  *

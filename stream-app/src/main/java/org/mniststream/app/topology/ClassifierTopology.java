@@ -27,7 +27,8 @@ import org.mniststream.model.Sha256;
  *   <li>writes {@code topics.predictions} ({@code mnist.predictions}): key = the image event's key
  *       bytes, value = {@code Prediction} with route ACTIVE or CANARY;
  *   <li>writes {@code topics.predictions.shadow} ({@code mnist.predictions.shadow}): key = the
- *       image event's key bytes, value = {@code Prediction} with route SHADOW;
+ *       image event's key bytes, value = {@code Prediction} with route SHADOW (the shadow version,
+ *       every event) or BASELINE (the active version, a sample of the canary's events);
  *   <li>writes {@code topics.dead-letters} ({@code mnist.dead-letters}): key = the original key
  *       bytes (possibly null), value = {@code DeadLetter};
  *   <li>writes the changelog of the {@value #PENDING_STORE} store ({@code

@@ -49,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * wall-clock punctuator every {@code inference.batch.max-wait-ms}, so no event waits much longer
  * than that. Predictions are forwarded in arrival order with the input key and the input record's
  * timestamp, which keeps order per key.
+ *
+ * <p>Besides, a shadow version scores every event, and the active version scores a sample of the
+ * canary's events ({@link Routing#isPaired}, by event id, so a redelivered event is sampled again)
+ * in one more forward pass: both go to the shadow topic only (routes SHADOW and BASELINE), with the
+ * event's key, timestamp and the batch's processedAt, so the quality app can compare a challenger
+ * with the active version on the same events. Each event still gets exactly one prediction on the
+ * predictions topic or one dead letter.
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
@@ -198,10 +205,23 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
       }
       infer(routing.shadow(), batch, all, shadow);
     }
+    // The sampled canary events, scored by the active version too: the canary's paired baseline.
+    float[][] baseline = null;
+    List<Integer> sampled = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (routes[i] == Route.CANARY && routing.isPaired(batch.get(i).value.eventId())) {
+        sampled.add(i);
+      }
+    }
+    if (!sampled.isEmpty()) {
+      baseline = new float[n][];
+      infer(routing.active(), batch, sampled, baseline);
+    }
     Instant now = clock.instant();
     long nowMicros = micros(now);
     int[] served = new int[Route.values().length];
     int shadowServed = 0;
+    int baselineServed = 0;
     for (int i = 0; i < n; i++) {
       PendingEvent event = batch.get(i).value;
       long latency = nowMicros - event.receivedAtMicros();
@@ -241,6 +261,15 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
             ClassifierTopology.SHADOW_SINK);
         shadowServed++;
       }
+      if (baseline != null && baseline[i] != null) {
+        context.forward(
+            new Record<byte[], SpecificRecord>(
+                event.key(),
+                prediction(event, routing.active(), Route.BASELINE, baseline[i], latency, now),
+                event.timestamp()),
+            ClassifierTopology.SHADOW_SINK);
+        baselineServed++;
+      }
       store.delete(batch.get(i).key);
     }
     for (Route route : List.of(Route.ACTIVE, Route.CANARY)) {
@@ -250,6 +279,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
     }
     if (shadowServed > 0) {
       metrics.predictions(Route.SHADOW, routing.shadow().version(), shadowServed);
+    }
+    if (baselineServed > 0) {
+      metrics.predictions(Route.BASELINE, routing.active().version(), baselineServed);
     }
   }
 

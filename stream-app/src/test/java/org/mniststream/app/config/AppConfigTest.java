@@ -70,6 +70,25 @@ class AppConfigTest {
     assertThat(s.httpPort()).isEqualTo(8080);
     assertThat(s.trustedKeys()).isEmpty();
     assertThat(s.modelWaitTimeout()).isZero();
+    assertThat(s.canaryPairedPercent()).isEqualTo(100);
+  }
+
+  @Test
+  void shouldRefuseAPairedPercentOutsideZeroToHundredInOneLine() {
+    Properties tooMany = new Properties();
+    tooMany.setProperty("canary.paired-percent", "101");
+    Properties notANumber = new Properties();
+    notANumber.setProperty("canary.paired-percent", "half");
+    Properties none = new Properties();
+    none.setProperty("canary.paired-percent", "0");
+
+    assertThatThrownBy(() -> AppSettings.from(tooMany))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("canary.paired-percent must be 0..100, got 101");
+    assertThatThrownBy(() -> AppSettings.from(notANumber))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("canary.paired-percent must be an integer, got 'half'");
+    assertThat(AppSettings.from(none).canaryPairedPercent()).isZero();
   }
 
   @Test

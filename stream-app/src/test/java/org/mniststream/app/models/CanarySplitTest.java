@@ -41,6 +41,38 @@ class CanarySplitTest {
   }
 
   @Test
+  void shouldSampleAboutThePairedPercentOfTheCanaryWhenKeysAreTheEventIds() {
+    // Given events keyed by their own id, as the producers do, and a 30 % canary
+    int canary = 0;
+    int paired = 0;
+    for (int i = 0; i < 20_000; i++) {
+      String id = "event-" + i;
+      if (CanarySplit.isCanary(id.getBytes(StandardCharsets.UTF_8), 30)) {
+        canary++;
+        // When half of the canary's events are to be paired
+        if (CanarySplit.isPaired(id, 50)) {
+          paired++;
+        }
+      }
+    }
+
+    // Then about half are, not all: the sample does not follow the split's buckets
+    assertThat(canary).isBetween(5_800, 6_200);
+    assertThat(paired).isBetween(canary / 2 - 200, canary / 2 + 200); // 3 sigma is about 116
+  }
+
+  @Test
+  void shouldPairTheSameEventEveryTimeAndNoneAtZeroEveryOneAtHundred() {
+    for (int i = 0; i < 1_000; i++) {
+      String id = "event-" + i;
+      assertThat(CanarySplit.isPaired(id, 37)).isEqualTo(CanarySplit.isPaired(new String(id), 37));
+      assertThat(CanarySplit.isPaired(id, 0)).isFalse();
+      assertThat(CanarySplit.isPaired(id, 100)).isTrue();
+      assertThat(CanarySplit.pairedBucket(id)).isBetween(0, 99);
+    }
+  }
+
+  @Test
   void shouldBucketWithinZeroToNinetyNine() {
     assertThat(IntStream.range(0, 10_000).map(i -> CanarySplit.bucket(key(i))))
         .allMatch(b -> b >= 0 && b < 100);

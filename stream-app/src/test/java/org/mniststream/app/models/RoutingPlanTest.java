@@ -25,6 +25,12 @@ class RoutingPlanTest {
         .build();
   }
 
+  private static ModelRollout paired(Long canary, int percent, Integer pairedPercent) {
+    ModelRollout r = rollout(1L, canary, percent, null);
+    r.setPairedPercent(pairedPercent);
+    return r;
+  }
+
   private static RoutingPlan decide(ModelRollout r) {
     return RoutingPlan.decide(V123, Map.of(4L, "SHA256_MISMATCH"), r).orElseThrow();
   }
@@ -93,6 +99,46 @@ class RoutingPlanTest {
 
     assertThat(plan.canaryPercent()).isEqualTo(100);
     assertThat(plan.notes()).anyMatch(n -> n.contains("clamped"));
+  }
+
+  @Test
+  void shouldPairTheCanaryWithTheAppDefaultUnlessTheRolloutSaysOtherwise() {
+    NavigableSet<Long> valid = V123;
+
+    assertThat(decide(rollout(1L, 2L, 10, null)).pairedPercent()).isEqualTo(100);
+    assertThat(RoutingPlan.decide(valid, Map.of(), paired(2L, 10, null), 25).orElseThrow())
+        .extracting(RoutingPlan::pairedPercent)
+        .isEqualTo(25);
+    assertThat(RoutingPlan.decide(valid, Map.of(), paired(2L, 10, 60), 25).orElseThrow())
+        .extracting(RoutingPlan::pairedPercent)
+        .isEqualTo(60);
+    assertThat(RoutingPlan.decide(valid, Map.of(), paired(2L, 10, 0), 25).orElseThrow())
+        .extracting(RoutingPlan::pairedPercent)
+        .isEqualTo(0);
+  }
+
+  @Test
+  void shouldClampThePairedPercentAndSaySo() {
+    RoutingPlan high = decide(paired(2L, 10, 150));
+    RoutingPlan low = decide(paired(2L, 10, -3));
+
+    assertThat(high.pairedPercent()).isEqualTo(100);
+    assertThat(high.notes()).containsExactly("paired percent 150 clamped to 100");
+    assertThat(low.pairedPercent()).isZero();
+    assertThat(low.notes()).containsExactly("paired percent -3 clamped to 0");
+  }
+
+  @Test
+  void shouldPairNothingWithoutACanary() {
+    assertThat(decide(paired(null, 0, 50)).pairedPercent()).isZero();
+    assertThat(decide(paired(1L, 10, 50)).pairedPercent()).isZero(); // the canary is the active
+    assertThat(decide(paired(1L, 10, 50)).notes()).noneMatch(n -> n.contains("paired"));
+  }
+
+  @Test
+  void shouldTellRoutesApartByTheirPairedPercent() {
+    assertThat(decide(paired(2L, 10, 50)).sameRoutes(decide(paired(2L, 10, 50)))).isTrue();
+    assertThat(decide(paired(2L, 10, 50)).sameRoutes(decide(paired(2L, 10, 60)))).isFalse();
   }
 
   @Test

@@ -29,6 +29,7 @@ class HeartbeatPublisherTest {
             null,
             null,
             0,
+            0,
             null,
             null,
             List.of(),
@@ -75,7 +76,8 @@ class HeartbeatPublisherTest {
   void shouldReportNoRateOnTheFirstHeartbeatAndNoVersionBeforeOneServes() {
     RegistryStatus empty =
         new RegistryStatus(
-            "mnist", null, null, 0, null, null, List.of(), null, List.of(), List.of(), List.of());
+            "mnist", null, null, 0, 0, null, null, List.of(), null, List.of(), List.of(),
+            List.of());
     InstanceHeartbeat h =
         HeartbeatPublisher.heartbeat(
             ID,

@@ -32,7 +32,8 @@ class HttpEndpointsTest {
   void start() {
     RegistryStatus status =
         new RegistryStatus(
-            "mnist", null, null, 0, null, null, List.of(), null, List.of(), List.of(), List.of());
+            "mnist", null, null, 0, 0, null, null, List.of(), null, List.of(), List.of(),
+            List.of());
     http = HttpEndpoints.start(0, notReady::get, () -> status, prometheus);
   }
 

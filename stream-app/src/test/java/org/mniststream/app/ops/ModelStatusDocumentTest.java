@@ -30,6 +30,7 @@ class ModelStatusDocumentTest {
             version(2),
             version(3),
             10,
+            50,
             null,
             new RegistryStatus.RolloutInfo(2L, 3L, 10, null, T, "ops", "try v3"),
             List.of("shadow version 9 is not (yet) a loaded version"),
@@ -52,6 +53,7 @@ class ModelStatusDocumentTest {
             "active",
             "canary",
             "canaryPercent",
+            "pairedPercent",
             "shadow",
             "rollout",
             "notes",
@@ -70,6 +72,7 @@ class ModelStatusDocumentTest {
                     + "\"signingKeyId\":null,\"loaded\":true,\"metrics\":{\"testAccuracy\":0.98,"
                     + "\"testLoss\":0.07,\"testSize\":10000,\"validationAccuracy\":null}}"));
     assertThat(json.get("canaryPercent").intValue()).isEqualTo(10);
+    assertThat(json.get("pairedPercent").intValue()).isEqualTo(50);
     assertThat(json.get("shadow").isNull()).isTrue();
     assertThat(json.get("rollout"))
         .isEqualTo(
@@ -100,13 +103,15 @@ class ModelStatusDocumentTest {
   void shouldSayNotReadyWithoutAnActiveVersion() throws Exception {
     RegistryStatus empty =
         new RegistryStatus(
-            "mnist", null, null, 0, null, null, List.of(), null, List.of(), List.of(), List.of());
+            "mnist", null, null, 0, 0, null, null, List.of(), null, List.of(), List.of(),
+            List.of());
 
     assertThat(json(empty))
         .isEqualTo(
             JsonCodec.readTree(
                 "{\"modelName\":\"mnist\",\"ready\":false,\"active\":null,\"canary\":null,"
-                    + "\"canaryPercent\":0,\"shadow\":null,\"rollout\":null,\"notes\":[],"
+                    + "\"canaryPercent\":0,\"pairedPercent\":0,\"shadow\":null,\"rollout\":null,"
+                    + "\"notes\":[],"
                     + "\"lastSwapAt\":null,\"versions\":[],\"refused\":[],\"history\":[]}"));
   }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mniststream.app.StreamApp;
+import org.mniststream.app.models.CanarySplit;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
@@ -29,9 +30,10 @@ import org.mniststream.topics.TopicReader;
 
 /**
  * Live quality on a real broker, in the classifier's process ({@code quality.enabled=true}):
- * version 1 active and version 2 in shadow classify labelled events (labels inline, on the labels
- * topic before the event, and after it); the quality topic then holds, exactly-once, what the
- * offline recomputation from the predictions and labels topics gives.
+ * version 1 active, version 3 a 50 % canary (paired: version 1 scores its events too) and version 2
+ * in shadow classify labelled events (labels inline, on the labels topic before the event, and
+ * after it); the quality topic then holds, exactly-once, what the offline recomputation from the
+ * predictions and labels topics gives.
  */
 class LiveQualityIT {
   private static final Duration AWAIT = Duration.ofSeconds(60);
@@ -44,8 +46,9 @@ class LiveQualityIT {
     kafka = new KafkaIt(KafkaFixture.shared(), 2);
     kafka.send(kafka.topics.models(), TestModelRecords.key(1), TestModelRecords.mlp(1));
     kafka.send(kafka.topics.models(), TestModelRecords.key(2), TestModelRecords.mlp(2));
+    kafka.send(kafka.topics.models(), TestModelRecords.key(3), TestModelRecords.mlp(3));
     kafka.send(
-        kafka.topics.rollouts(), TestEvents.key("mnist"), TestEvents.rollout(1L, null, 0, 2L));
+        kafka.topics.rollouts(), TestEvents.key("mnist"), TestEvents.rollout(1L, 3L, 50, 2L));
     app = kafka.startApp(Map.of("quality.enabled", "true"));
   }
 
@@ -56,9 +59,11 @@ class LiveQualityIT {
 
   @Test
   void shouldPublishWhatTheOfflineRecomputationOfThePredictionsAndLabelsGives() throws Exception {
+    long canary = 0;
     try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
       for (int i = 0; i < EVENTS; i++) {
         String id = "q-" + kafka.runId + "-" + i;
+        canary += CanarySplit.isCanary(TestEvents.key(id), 50) ? 1 : 0;
         int truth = i % 10;
         if (i % 3 == 1) { // the label before the event
           producer.send(label(id, truth));
@@ -75,6 +80,8 @@ class LiveQualityIT {
       producer.flush();
     }
 
+    long canaryEvents = canary;
+    long activeEvents = EVENTS - canary;
     await()
         .atMost(AWAIT)
         .untilAsserted(
@@ -82,10 +89,23 @@ class LiveQualityIT {
               Map<String, QualityReport> published = publishedReports();
               assertThat(published.get("mnist/0000000001/ACTIVE/all"))
                   .extracting(QualityReport::getLabelled)
-                  .isEqualTo((long) EVENTS);
+                  .isEqualTo(activeEvents);
+              assertThat(published.get("mnist/0000000003/CANARY/all"))
+                  .extracting(QualityReport::getLabelled)
+                  .isEqualTo(canaryEvents);
+              // the shadow is paired with the active version on its events, the canary with
+              // the active version's BASELINE scoring of every canary event (paired-percent 100)
               assertThat(published.get("mnist/0000000002/SHADOW/all").getComparisons())
                   .singleElement()
-                  .satisfies(c -> assertThat(c.getPairs()).isEqualTo(EVENTS));
+                  .satisfies(c -> assertThat(c.getPairs()).isEqualTo(activeEvents));
+              assertThat(published.get("mnist/0000000003/CANARY/all").getComparisons())
+                  .singleElement()
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getBaselineVersion()).isEqualTo(1);
+                        assertThat(c.getBaselineRoute()).isEqualTo("BASELINE");
+                        assertThat(c.getPairs()).isEqualTo(canaryEvents);
+                      });
             });
 
     Properties consumer = new Properties();

@@ -161,6 +161,54 @@ class QualityEngineTest {
   }
 
   @Test
+  void shouldCompareTheCanaryWithTheActiveVersionsBaselineOnTheSameLabelledEvents() {
+    List<SpecificRecord> inputs = new ArrayList<>();
+    // 12 labelled canary events (version 3), 10 of them paired with version 1 as BASELINE:
+    // on the paired ones the baseline alone is right on e0-e2 (b = 3), the canary alone on e3 (c =
+    // 1), both on e4-e7, neither on e8-e9
+    for (int i = 0; i < 12; i++) {
+      String id = "e" + i;
+      inputs.add(prediction(id, 3, Route.CANARY, i == 3 || (i >= 4 && i < 8) ? 4 : 5, 0.8f, i));
+      if (i < 10) {
+        inputs.add(prediction(id, 1, Route.BASELINE, i < 3 || (i >= 4 && i < 8) ? 4 : 6, 0.7f, i));
+      }
+      inputs.add(label(id, 4, "review", 100));
+    }
+    // active events are no pairs of the canary's, and a shadow is no pair of the baseline
+    inputs.add(prediction("a", 1, Route.ACTIVE, 4, 0.8f, 20));
+    inputs.add(prediction("a", 2, Route.SHADOW, 4, 0.8f, 20));
+    inputs.add(prediction("e0", 2, Route.SHADOW, 4, 0.8f, 0));
+    inputs.add(label("a", 4, "review", 100));
+    Map<String, QualityReport> reports = latest(inputs.toArray(SpecificRecord[]::new));
+
+    QualityReport canary = reports.get("mnist/0000000003/CANARY/all");
+    assertThat(canary.getLabelled()).isEqualTo(12);
+    assertThat(canary.getComparisons())
+        .containsExactly(
+            new PairedComparison(
+                1L,
+                "BASELINE",
+                10L,
+                3L,
+                1L,
+                McNemar.exactPValue(3, 1),
+                -0.2,
+                Interval.pairedDifference(3, 1, 10).low(),
+                Interval.pairedDifference(3, 1, 10).high()));
+    // the active version's own figures on the canary's sampled events, apart from what it serves
+    assertThat(reports.get("mnist/0000000001/BASELINE/all").getLabelled()).isEqualTo(10);
+    assertThat(reports.get("mnist/0000000001/BASELINE/all").getComparisons()).isEmpty();
+    assertThat(reports.get(ACTIVE_ALL).getLabelled()).isEqualTo(1);
+    assertThat(reports.get(SHADOW_ALL).getComparisons())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getBaselineRoute()).isEqualTo("ACTIVE");
+              assertThat(c.getPairs()).isEqualTo(1);
+            });
+  }
+
+  @Test
   void shouldAddUpTheDeltasOfEventsKeptInDifferentPartitions() {
     // Given the events split over two partitions, each with its own engine and store
     List<SpecificRecord> inputs = QualityScenario.inputs(3, 200);

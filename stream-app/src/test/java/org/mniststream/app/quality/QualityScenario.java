@@ -11,15 +11,17 @@ import org.apache.avro.specific.SpecificRecord;
 import org.mniststream.schemas.Route;
 
 /**
- * A seeded mix of what live traffic brings: active, canary and shadow predictions over three hours;
- * labels inline, before and after their prediction, repeated, conflicting, too late, and for events
- * never predicted.
+ * A seeded mix of what live traffic brings: active, canary and shadow predictions over three hours,
+ * two thirds of the canary's events scored by the active version too (BASELINE); labels inline,
+ * before and after their prediction, repeated, conflicting, too late, and for events never
+ * predicted.
  */
 final class QualityScenario {
   private QualityScenario() {}
 
   static List<SpecificRecord> inputs(long seed, int events) {
     Random random = new Random(seed);
+    Random pairing = new Random(seed + 1); // apart, so the rest of the scenario stays as it was
     List<SpecificRecord> out = new ArrayList<>();
     for (int i = 0; i < events; i++) {
       String id = "event-" + i;
@@ -37,6 +39,17 @@ final class QualityScenario {
               0.5f + random.nextInt(50) / 100f,
               at,
               inline));
+      if (canary && pairing.nextInt(3) > 0) { // the active version scoring a canary event too
+        records.add(
+            prediction(
+                id,
+                1,
+                Route.BASELINE,
+                guess(pairing, truth, 0.85),
+                0.5f + pairing.nextInt(50) / 100f,
+                at,
+                inline));
+      }
       if (random.nextInt(3) > 0) {
         records.add(
             prediction(

@@ -106,6 +106,15 @@ class QualityTopologyTest {
     assertThat(shadow.getDuplicateLabels()).isPositive();
     assertThat(shadow.getConflictingLabels()).isPositive();
     assertThat(shadow.getLateLabels()).isPositive();
+    QualityReport canary = QualityRecompute.latest(published).get("mnist/0000000003/CANARY/all");
+    assertThat(canary.getComparisons())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getBaselineVersion()).isEqualTo(1);
+              assertThat(c.getBaselineRoute()).isEqualTo("BASELINE");
+              assertThat(c.getPairs()).isPositive().isLessThanOrEqualTo(canary.getLabelled());
+            });
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
@@ -162,7 +171,9 @@ class QualityTopologyTest {
       labels.pipeInput(key(l.getEventId()), ContractSerdes.labelEvent().encode(l));
     } else {
       Prediction p = (Prediction) input;
-      (p.getRoute() == Route.SHADOW ? shadowPredictions : predictions)
+      (p.getRoute() == Route.SHADOW || p.getRoute() == Route.BASELINE
+              ? shadowPredictions
+              : predictions)
           .pipeInput(key("image-key-" + p.getEventId()), ContractSerdes.prediction().encode(p));
     }
   }

@@ -64,6 +64,7 @@ public final class TopologyHarness implements AutoCloseable {
     registry =
         ModelRegistry.synchronous(
             settings.modelName(), new ModelVerifier(List.of()), metrics, Clock.systemUTC());
+    registry.pairedPercent(settings.canaryPairedPercent());
     driver =
         new TopologyTestDriver(
             ClassifierTopology.build(
