@@ -56,6 +56,7 @@ public final class KafkaIt {
     kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.labels(), imagePartitions, Map.of());
     kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.decisions(), 1, Map.of());
   }
 
   public String bootstrapServers() {
