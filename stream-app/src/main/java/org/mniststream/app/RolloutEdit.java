@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.mniststream.app.judge.JudgedRollouts;
 import org.mniststream.schemas.ModelRollout;
 
 /**
@@ -81,7 +82,10 @@ public record RolloutEdit(
     return versions;
   }
 
-  /** The new rollout: {@code current} (may be null) with this edit applied. */
+  /**
+   * The new rollout: {@code current} (may be null) with this edit applied. It never carries a
+   * policy: a manual edit ends a judged rollout, and the judge leaves the result alone.
+   */
   public ModelRollout applyTo(
       ModelRollout current, String modelName, Instant now, String issuedBy, String reason) {
     Optional<ModelRollout> base = Optional.ofNullable(current);
@@ -123,7 +127,10 @@ public record RolloutEdit(
         .build();
   }
 
-  /** One line for humans: {@code active=v3 (pinned), canary=v4 at 10%, shadow=none}. */
+  /**
+   * One line for humans: {@code active=v3 (pinned), canary=v4 at 10%, shadow=none}, and the stage
+   * when the judge is rolling a candidate out.
+   */
   public static String describe(ModelRollout r) {
     if (r == null) {
       return "none (the newest valid version is active)";
@@ -136,6 +143,17 @@ public record RolloutEdit(
             : "v" + r.getCanaryVersion() + " at " + r.getCanaryPercent() + "%")
         + ", shadow="
         + (r.getShadowVersion() == null ? "none" : "v" + r.getShadowVersion())
+        + (JudgedRollouts.isJudged(r)
+            ? ", judging v"
+                + r.getCandidateVersion()
+                + " against v"
+                + r.getBaselineVersion()
+                + " at stage "
+                + r.getStage()
+                + " ("
+                + r.getPolicy().getStages().get(r.getStage()).getName()
+                + ")"
+            : "")
         + ", issued "
         + r.getIssuedAt()
         + " by "

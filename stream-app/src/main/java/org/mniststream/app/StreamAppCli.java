@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,12 +24,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.mniststream.app.config.AppConfig;
 import org.mniststream.app.config.AppSettings;
 import org.mniststream.app.config.ClientConfigs;
+import org.mniststream.app.judge.JudgedRollouts;
+import org.mniststream.app.judge.PolicyFile;
+import org.mniststream.app.judge.RolloutPolicies;
+import org.mniststream.app.models.RoutingPlan;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.ModelVersion;
+import org.mniststream.schemas.RolloutPolicy;
+import org.mniststream.schemas.RolloutStage;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.topics.FleetView;
 import org.mniststream.topics.ModelsTopicContents;
@@ -48,9 +56,11 @@ import picocli.CommandLine.Spec;
  * file, {@code MNIST_*} environment variables, {@code -D}/{@code --set} flags).
  *
  * <p>Exit codes: {@value #OK} success; {@value #FAILED} failure at run time (broker unreachable,
- * the app failed); {@value #USAGE} invalid usage or configuration; {@value #REFUSED} a rollout
- * names versions that are not on the models topic (use {@code --force} to publish anyway); {@value
- * #TOPICS_NOT_AS_LAID_OUT} {@code topics} found a topic missing or different from the layout.
+ * the app failed); {@value #USAGE} invalid usage or configuration (a policy file included); {@value
+ * #REFUSED} a rollout names versions that are not on the models topic (use {@code --force} to
+ * publish anyway), or {@code rollout --auto} cannot start (no baseline, the candidate is the
+ * baseline, another candidate is being judged); {@value #TOPICS_NOT_AS_LAID_OUT} {@code topics}
+ * found a topic missing or different from the layout.
  */
 @Command(
     name = "stream-app",
@@ -69,7 +79,7 @@ import picocli.CommandLine.Spec;
       "0:success",
       "1:failure at run time (broker unreachable, app failed)",
       "2:invalid usage or configuration",
-      "3:rollout refused: it names versions not on the models topic",
+      "3:rollout refused: it names versions not on the models topic, or --auto cannot start",
       "4:topics: a topic is missing or differs from the layout"
     })
 public final class StreamAppCli implements Callable<Integer> {
@@ -180,7 +190,10 @@ public final class StreamAppCli implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Publish a ModelRollout (key = model name) to the rollouts topic.",
-        "Options not given keep the values of the current rollout."
+        "Options not given keep the values of the current rollout; a manual edit ends a judged",
+        "rollout (its record carries no policy).",
+        "--auto VERSION instead hands VERSION to the judge: it starts in the policy's first stage",
+        "against the version active now, and the judge promotes or rolls it back by itself."
       })
   static final class Rollout extends Subcommand {
 
@@ -220,8 +233,39 @@ public final class StreamAppCli implements Callable<Integer> {
     @Option(names = "--force", description = "Publish even if the versions are not on the topic.")
     boolean force;
 
+    @Option(
+        names = "--auto",
+        paramLabel = "VERSION",
+        description =
+            "Judged rollout of VERSION against the active version, stage by stage (see --policy);"
+                + " not with the manual options.")
+    Long auto;
+
+    @Option(
+        names = "--policy",
+        paramLabel = "FILE",
+        description =
+            "With --auto: the rollout policy, JSON (default: docs/policies/default.json, the"
+                + " README's default policy).")
+    Path policyFile;
+
+    @Option(
+        names = "--paired-percent",
+        paramLabel = "P",
+        description =
+            "With --auto: share (0-100) of a canary's events the active version scores too"
+                + " (default: the app's canary.paired-percent).")
+    Integer pairedPercent;
+
     @Override
     public Integer call() throws Exception {
+      if (auto != null) {
+        return judged();
+      }
+      if (policyFile != null || pairedPercent != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--policy and --paired-percent go with --auto VERSION");
+      }
       Properties props = config();
       TopicNames topics = TopicNames.from(props);
       String name = model != null ? model : AppSettings.from(props).modelName();
@@ -260,7 +304,158 @@ public final class StreamAppCli implements Callable<Integer> {
         return REFUSED;
       }
       ModelRollout next = edit.applyTo(state.rollout(), name, Instant.now(), issuedBy, reason);
-      byte[] value = ContractSerdes.modelRollout().encode(next);
+      publish(props, topics, name, next);
+      out.println("Was:       " + RolloutEdit.describe(state.rollout()));
+      out.println("Published: " + RolloutEdit.describe(next));
+      return OK;
+    }
+
+    /** {@code --auto}: the first stage of a judged rollout, against the version active now. */
+    private int judged() throws Exception {
+      List<String> manual = manualOptionsGiven();
+      if (!manual.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--auto cannot be combined with "
+                + String.join(", ", manual)
+                + ": the judge decides the routes (a manual rollout ends a judged one)");
+      }
+      if (pairedPercent != null && (pairedPercent < 0 || pairedPercent > 100)) {
+        throw new ParameterException(
+            spec.commandLine(), "--paired-percent must be 0..100, got " + pairedPercent);
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      RolloutPolicy policy;
+      String policySource;
+      if (policyFile == null) {
+        policy = RolloutPolicies.defaultPolicy();
+        policySource = "the default policy";
+      } else {
+        policySource = "policy file " + policyFile;
+        try {
+          policy = PolicyFile.read(policyFile);
+        } catch (PolicyFile.Invalid e) {
+          err.println(e.getMessage());
+          return USAGE;
+        }
+      }
+      List<String> policyProblems = RolloutPolicies.problems(policy);
+      if (!policyProblems.isEmpty()) {
+        policyProblems.forEach(p -> err.println(policySource + ": " + p));
+        return USAGE;
+      }
+      Properties props = config();
+      TopicNames topics = TopicNames.from(props);
+      String name = model != null ? model : AppSettings.from(props).modelName();
+      ControlTopics state = ControlTopics.read(props, topics, name);
+      long candidate = auto;
+      if (!state.versions().containsKey(candidate) && !force) {
+        err.println(
+            "Refused: version "
+                + candidate
+                + " of "
+                + name
+                + " is not on "
+                + topics.models()
+                + " (use --force to publish anyway)");
+        return REFUSED;
+      }
+      Optional<RoutingPlan> plan = state.plan();
+      if (plan.isEmpty()) {
+        err.println(
+            "Refused: no valid version of "
+                + name
+                + " on "
+                + topics.models()
+                + " is active, so there is no baseline to judge v"
+                + candidate
+                + " against");
+        return REFUSED;
+      }
+      long baseline = plan.get().active();
+      if (candidate == baseline) {
+        err.println(
+            "Refused: v"
+                + candidate
+                + " is the active version of "
+                + name
+                + " (the baseline): nothing to judge it against");
+        return REFUSED;
+      }
+      ModelRollout current = state.rollout();
+      if (JudgedRollouts.isJudged(current) && current.getCandidateVersion() != candidate) {
+        err.println(
+            "Refused: v"
+                + current.getCandidateVersion()
+                + " of "
+                + name
+                + " is being judged (stage "
+                + current.getStage()
+                + ", against v"
+                + current.getBaselineVersion()
+                + "); end that rollout with a manual one first (e.g. rollout --pin "
+                + current.getBaselineVersion()
+                + ")");
+        return REFUSED;
+      }
+      ModelRollout next =
+          JudgedRollouts.forStage(
+              name, policy, candidate, baseline, 0, Instant.now(), pairedPercent, issuedBy, reason);
+      publish(props, topics, name, next);
+      PrintWriter out = spec.commandLine().getOut();
+      RolloutStage first = policy.getStages().get(0);
+      out.println("Was:       " + RolloutEdit.describe(current));
+      out.println("Published: " + RolloutEdit.describe(next));
+      out.println(
+          "Judging v"
+              + candidate
+              + " against v"
+              + baseline
+              + ": stage 0 "
+              + first.getName()
+              + " ("
+              + first.getRoute()
+              + (RolloutPolicies.CANARY.equals(first.getRoute())
+                  ? " " + first.getPercent() + "%"
+                  : "")
+              + "), paired "
+              + (pairedPercent == null
+                  ? "as the app's canary.paired-percent"
+                  : pairedPercent + "%"));
+      out.println("Policy (" + policySource + "): " + PolicyFile.describe(policy));
+      return OK;
+    }
+
+    private List<String> manualOptionsGiven() {
+      List<String> given = new ArrayList<>();
+      if (pin != null) {
+        given.add("--pin");
+      }
+      if (latest) {
+        given.add("--latest");
+      }
+      if (canary != null) {
+        given.add("--canary");
+      }
+      if (percent != null) {
+        given.add("--percent");
+      }
+      if (clearCanary) {
+        given.add("--clear-canary");
+      }
+      if (shadow != null) {
+        given.add("--shadow");
+      }
+      if (clearShadow) {
+        given.add("--clear-shadow");
+      }
+      return given;
+    }
+
+    /** The one way a rollout goes out: an idempotent producer, acknowledged by every replica. */
+    private static void publish(
+        Properties props, TopicNames topics, String name, ModelRollout rollout) throws Exception {
+      byte[] value = ContractSerdes.modelRollout().encode(rollout);
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(ClientConfigs.producer(props, "rollout-cli"))) {
         producer
@@ -269,16 +464,16 @@ public final class StreamAppCli implements Callable<Integer> {
                     topics.rollouts(), name.getBytes(StandardCharsets.UTF_8), value))
             .get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       }
-      out.println("Was:       " + RolloutEdit.describe(state.rollout()));
-      out.println("Published: " + RolloutEdit.describe(next));
-      return OK;
     }
   }
 
   @Command(
       name = "models",
       mixinStandardHelpOptions = true,
-      description = "List the versions on the models topic with their metrics, and the rollout.")
+      description = {
+        "List the versions on the models topic with their metrics, the rollout and what serves,",
+        "the judged rollout's stage, each version's live quality and the judge's decisions."
+      })
   static final class Models extends Subcommand {
 
     @Option(names = "--model", description = "Model name (default: model.name).")
@@ -311,8 +506,23 @@ public final class StreamAppCli implements Callable<Integer> {
       }
       out.println(
           state.versions().size() + " version(s) of " + name + " on " + topics.models() + ".");
+      Instant now = Instant.now();
       out.println("Rollout: " + RolloutEdit.describe(state.rollout()));
-      printFleet(out, state.fleet(), name, Instant.now());
+      out.println("Serving: " + describe(state.plan()));
+      JudgingListing.printStage(out, state.rollout(), now);
+      JudgingListing judging;
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(ClientConfigs.consumer(props, "cli"))) {
+        judging =
+            JudgingListing.read(
+                consumer, topics.quality(), topics.decisions(), name, CLIENT_TIMEOUT);
+      }
+      out.println();
+      judging.printQuality(out, name);
+      out.println();
+      judging.printDecisions(out, name);
+      judging.printUndecodable(out);
+      printFleet(out, state.fleet(), name, now);
       return OK;
     }
 
@@ -366,6 +576,21 @@ public final class StreamAppCli implements Callable<Integer> {
 
     private static String version(Long v) {
       return v == null ? "-" : "v" + v;
+    }
+
+    /** What the instances serve by the routing rule: {@code active v2, canary v3 at 10%, ...}. */
+    static String describe(Optional<RoutingPlan> plan) {
+      if (plan.isEmpty()) {
+        return "nothing (no valid version)";
+      }
+      RoutingPlan p = plan.get();
+      return "active v"
+          + p.active()
+          + ", canary "
+          + (p.canary() == null ? "none" : "v" + p.canary() + " at " + p.canaryPercent() + "%")
+          + ", shadow "
+          + version(p.shadow())
+          + (p.notes().isEmpty() ? "" : " (" + String.join("; ", p.notes()) + ")");
     }
   }
 
@@ -456,6 +681,7 @@ public final class StreamAppCli implements Callable<Integer> {
 
   /** The versions and rollout of one model, read from the whole control topics. */
   record ControlTopics(
+      String modelName,
       NavigableMap<Long, ModelVersion> versions,
       ModelRollout rollout,
       List<String> undecodable,
@@ -484,7 +710,38 @@ public final class StreamAppCli implements Callable<Integer> {
           }
         }
       }
-      return new ControlTopics(models.versions(modelName), rollout, models.undecodable(), fleet);
+      return new ControlTopics(
+          modelName, models.versions(modelName), rollout, models.undecodable(), fleet);
+    }
+
+    /**
+     * What serves, by the instances' own rule ({@link RoutingPlan#decide}): the versions on the
+     * topic are valid, the ones whose record cannot be decoded are refused. (An instance may refuse
+     * more: a signature or a smoke inference the CLI does not check.)
+     */
+    Optional<RoutingPlan> plan() {
+      return RoutingPlan.decide(versions.navigableKeySet(), refused(), rollout);
+    }
+
+    /** Version to reason, from {@link ModelsTopicContents#undecodable()}'s "key (why)" lines. */
+    private Map<Long, String> refused() {
+      Map<Long, String> refused = new TreeMap<>();
+      for (String line : undecodable) {
+        int space = line.indexOf(' ');
+        String key = space < 0 ? line : line.substring(0, space);
+        int slash = key.lastIndexOf('/');
+        if (slash <= 0 || !key.substring(0, slash).equals(modelName)) {
+          continue;
+        }
+        try {
+          refused.put(
+              Long.parseLong(key.substring(slash + 1)),
+              space < 0 ? "undecodable" : line.substring(space + 1));
+        } catch (NumberFormatException e) {
+          // not a version key: nothing an instance could serve
+        }
+      }
+      return refused;
     }
 
     private static ModelRollout decodeRollout(AvroSerde<ModelRollout> serde, byte[] value) {

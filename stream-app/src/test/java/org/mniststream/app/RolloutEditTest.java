@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.mniststream.app.judge.JudgedRollouts;
+import org.mniststream.app.judge.RolloutPolicies;
 import org.mniststream.schemas.ModelRollout;
 
 class RolloutEditTest {
@@ -95,5 +97,49 @@ class RolloutEditTest {
     assertThat(RolloutEdit.describe(CURRENT))
         .startsWith("active=v2 (pinned), canary=v3 at 10%, shadow=v4, issued");
     assertThat(RolloutEdit.describe(null)).contains("newest valid");
+  }
+
+  @Test
+  void shouldEndAJudgedRolloutWithAManualEdit() {
+    ModelRollout judged =
+        JudgedRollouts.forStage(
+            "mnist",
+            RolloutPolicies.defaultPolicy(),
+            3,
+            2,
+            1,
+            Instant.EPOCH,
+            50,
+            JudgedRollouts.JUDGE,
+            "promoted");
+    assertThat(JudgedRollouts.isJudged(judged)).isTrue();
+
+    ModelRollout next =
+        edit(NONE, false, NONE, OptionalInt.of(20))
+            .applyTo(judged, "mnist", Instant.EPOCH, "ops", "hold it at 20");
+
+    assertThat(JudgedRollouts.isJudged(next)).isFalse();
+    assertThat(next.getPolicy()).isNull();
+    assertThat(next.getCandidateVersion()).isNull();
+    assertThat(next.getBaselineVersion()).isNull();
+    assertThat(next.getStage()).isNull();
+    assertThat(next.getStageStartedAt()).isNull();
+    assertThat(next.getPairedPercent()).isNull();
+    // the routes it had are kept, only the judging ends
+    assertThat(next.getActiveVersion()).isEqualTo(2L);
+    assertThat(next.getCanaryVersion()).isEqualTo(3L);
+    assertThat(next.getCanaryPercent()).isEqualTo(20);
+  }
+
+  @Test
+  void shouldDescribeTheStageOfAJudgedRollout() {
+    ModelRollout judged =
+        JudgedRollouts.forStage(
+            "mnist", RolloutPolicies.defaultPolicy(), 3, 2, 0, Instant.EPOCH, null, "ops", null);
+
+    assertThat(RolloutEdit.describe(judged))
+        .startsWith(
+            "active=v2 (pinned), canary=none, shadow=v3, judging v3 against v2 at stage 0"
+                + " (shadow), issued");
   }
 }
