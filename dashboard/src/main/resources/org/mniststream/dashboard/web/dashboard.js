@@ -476,7 +476,8 @@
     }
     var lo = 1;
     rows.forEach(function (r) { if (r.labelled) lo = Math.min(lo, r.accuracyLow); });
-    var floor = lo > 0.8 ? 0.8 : lo > 0.5 ? 0.5 : 0;
+    // Zoomed where the numbers are, so that the intervals show.
+    var floor = lo > 0.9 ? 0.9 : lo > 0.8 ? 0.8 : lo > 0.5 ? 0.5 : 0;
     var pos = function (v) { return Math.max(0, Math.min(100, ((v - floor) / (1 - floor)) * 100)); };
     var head = h('tr', null);
     [['version'], ['labelled', 'num'], ['accuracy · 95 % interval (bars from ' + Math.round(floor * 100) + ' %)'],
@@ -568,7 +569,7 @@
           h('b', null, st.name), ' · ' + st.route + (st.route === 'CANARY' ? ' ' + st.percent + ' % of keys' : '') +
           ' · since ' + fmt.time(ro.stageStartedAt) + ' (' + fmt.ago(ro.stageStartedAt, now) + ')'));
         out.push(h('div', { class: 'line' }, 'needs ' + fmt.int(st.minLabelled) + ' pairs to promote · times out after ' +
-          minutes(st.timeoutMs) + ' (then ' + ro.onTimeout + ') · largest drop ' + points(ro.maxAccuracyDrop) + ' pt · α ' + ro.alpha +
+          minutes(st.timeoutMs) + ' (then ' + ro.onTimeout + ') · largest drop tolerated ' + fmt.pct(ro.maxAccuracyDrop, 2) + ' pt · α ' + ro.alpha +
           (ro.maxP99IncreaseMs == null ? '' : ' · p99 +' + fmt.int(ro.maxP99IncreaseMs) + ' ms at most')));
       } else {
         out.push(h('div', { class: 'rollout-head' }, h('b', null, ro.model), h('span', { class: 'badge' }, 'manual'),
