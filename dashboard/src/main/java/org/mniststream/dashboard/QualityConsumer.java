@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -47,26 +46,16 @@ final class QualityConsumer extends ConsumerLoop {
   private final TopicNames topics;
   private final List<String> names;
   private final QualityBoard board;
-  private final LongSupplier nanoTime;
   private final AvroSerde<QualityReport> qualitySerde = ContractSerdes.qualityReport();
   private final AvroSerde<ModelRollout> rolloutSerde = ContractSerdes.modelRollout();
   private final AvroSerde<JudgeDecision> decisionSerde = ContractSerdes.judgeDecision();
   private long lastLookNanos;
 
   QualityConsumer(Consumer<byte[], byte[]> consumer, TopicNames topics, QualityBoard board) {
-    this(consumer, topics, board, System::nanoTime);
-  }
-
-  QualityConsumer(
-      Consumer<byte[], byte[]> consumer,
-      TopicNames topics,
-      QualityBoard board,
-      LongSupplier nanoTime) {
     super(consumer, "dashboard-quality", RETRY);
     this.topics = topics;
     this.names = List.of(topics.quality(), topics.rollouts(), topics.decisions());
     this.board = board;
-    this.nanoTime = nanoTime;
   }
 
   /** Until one of the topics exists, there is nothing to poll. */
@@ -86,7 +75,7 @@ final class QualityConsumer extends ConsumerLoop {
     for (ConsumerRecord<byte[], byte[]> record : records) {
       handle(record);
     }
-    if (!allAssigned() && nanoTime.getAsLong() - lastLookNanos >= RETRY.toNanos()) {
+    if (!allAssigned() && System.nanoTime() - lastLookNanos >= RETRY.toNanos()) {
       lookForTopics();
     }
   }
@@ -100,7 +89,7 @@ final class QualityConsumer extends ConsumerLoop {
   }
 
   private void lookForTopics() {
-    lastLookNanos = nanoTime.getAsLong();
+    lastLookNanos = System.nanoTime();
     List<TopicPartition> added = TopicReader.assignFromBeginning(consumer, names, METADATA_TIMEOUT);
     if (!added.isEmpty()) {
       LOG.info("Dashboard reading quality, rollouts and decisions from {}", added);

@@ -35,7 +35,9 @@ import org.mniststream.kafka.FreePorts;
 import org.mniststream.kafka.StreamAppLauncher;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
+import org.mniststream.schemas.JudgeDecision;
 import org.mniststream.schemas.PixelEncoding;
+import org.mniststream.schemas.QualityReport;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.schemas.json.JsonCodec;
 import org.mniststream.testing.KafkaFixture;
@@ -45,6 +47,7 @@ import org.mniststream.trainer.data.IdxReader;
 import org.mniststream.trainer.data.MnistFiles;
 import org.mniststream.trainer.training.SubsetModels;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -56,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * subset published by the trainer, the stream app as a child JVM, labelled image events flowing,
  * and headless Chromium driven by Selenium. The page must load, its numbers must move while events
  * flow, a digit drawn on its canvas must come back classified, through Kafka and the app, and the
- * app, which the dashboard is not told of, must show in the fleet panel from its heartbeats.
+ * app, which the dashboard is not told of, must show in the fleet panel from its heartbeats, and a
+ * quality report and a judge's decision produced to their topics must show in the quality panel.
  *
  * <p>Needs Debian's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (or the paths in
  * {@code -Ddashboard.chromium} / {@code -Ddashboard.chromedriver}); skipped without them. Leaves a
@@ -101,6 +105,7 @@ class DashboardBrowserIT {
         topics.models(), 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "4194304"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.decisions(), 1, Map.of());
     Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(
@@ -198,6 +203,41 @@ class DashboardBrowserIT {
     assertThat(drawn.get("status").textValue()).isEqualTo("classified");
     assertThat(drawn.get("predicted").asText()).isEqualTo(predicted);
     LOG.info("The drawn 7 came back as {} ({})", predicted, eventId);
+
+    // When the quality app reports on v1 and the judge decides (their records, produced here: the
+    // app of this test runs without them)
+    QualityReport quality =
+        TestRecords.qualityReport(1, "ACTIVE", 2000, 1980).setLatencyP99Ms(87).build();
+    flow.send(
+        topics.quality(),
+        TestRecords.qualityKey(quality),
+        ContractSerdes.qualityReport().encode(quality));
+    JudgeDecision decision =
+        TestRecords.decision(0, "ROLLBACK", "v5 <b>worse</b> than v4", Instant.now());
+    flow.send(topics.decisions(), "mnist", ContractSerdes.judgeDecision().encode(decision));
+
+    // Then the quality panel shows them
+    await()
+        .atMost(ROUND_TRIP)
+        .ignoreException(NoSuchElementException.class)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      browser
+                          .findElement(
+                              By.cssSelector("#quality tr[data-version='1'][data-route='ACTIVE']"))
+                          .getText())
+                  .contains("2,000", "99.00 % [98.5, 99.5]", "0.012", "87");
+              assertThat(
+                      browser
+                          .findElement(
+                              By.cssSelector(
+                                  "#decisions tr[data-decision='"
+                                      + decision.getDecisionId()
+                                      + "']"))
+                          .getText())
+                  .contains("ROLLBACK", "worse", "v5 <b>worse</b> than v4");
+            });
     assertThat(HeadlessChromium.severeConsoleMessages(browser)).isEmpty();
     // Half a minute of flow, so the screenshot's charts have something to show
     await()
@@ -276,6 +316,11 @@ class DashboardBrowserIT {
           IdxReader.read(
               subset.resolve(MnistFiles.TEST_IMAGES + ".gz"),
               subset.resolve(MnistFiles.TEST_LABELS + ".gz"));
+    }
+
+    /** One record of another contract, on the flow's producer. */
+    void send(String topic, String key, byte[] value) throws Exception {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
 
     void start() {

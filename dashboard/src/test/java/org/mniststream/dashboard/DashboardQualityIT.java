@@ -92,12 +92,12 @@ class DashboardQualityIT {
         .untilAsserted(
             () -> {
               JsonNode q = quality();
-              assertThat(q.get("undecodable").get(topics.rollouts()).longValue()).isEqualTo(1);
-              JsonNode rollout = q.get("rollouts").get(0);
-              assertThat(rollout.get("judged").booleanValue()).isTrue();
-              assertThat(rollout.get("stage").intValue()).isEqualTo(1);
-              assertThat(rollout.get("challenger").get("route").textValue()).isEqualTo("CANARY");
-              assertThat(rollout.get("challenger").get("comparison").isNull()).isTrue();
+              assertThat(q.path("undecodable").path(topics.rollouts()).longValue()).isEqualTo(1);
+              JsonNode rollout = q.path("rollouts").path(0);
+              assertThat(rollout.path("judged").booleanValue()).isTrue();
+              assertThat(rollout.path("stage").intValue()).isEqualTo(1);
+              assertThat(rollout.path("challenger").path("route").textValue()).isEqualTo("CANARY");
+              assertThat(rollout.path("challenger").path("comparison").isNull()).isTrue();
             });
 
     // When the quality app and the judge create their topics and publish
@@ -130,10 +130,10 @@ class DashboardQualityIT {
                       r -> r.get("route").textValue(),
                       r -> r.get("labelled").longValue())
                   .containsExactly(tuple(5L, "CANARY", 900L), tuple(4L, "ACTIVE", 9000L));
-              assertThat(q.get("windowedSkipped").longValue()).isEqualTo(1);
-              JsonNode c = q.get("rollouts").get(0).get("challenger").get("comparison");
-              assertThat(c.get("pairs").longValue()).isEqualTo(850);
-              assertThat(c.get("pValue").doubleValue()).isEqualTo(0.45);
+              assertThat(q.path("windowedSkipped").longValue()).isEqualTo(1);
+              JsonNode c = q.path("rollouts").path(0).path("challenger").path("comparison");
+              assertThat(c.path("pairs").longValue()).isEqualTo(850);
+              assertThat(c.path("pValue").doubleValue()).isEqualTo(0.45);
               assertThat(AggregatesTest.list(q.get("decisions")))
                   .extracting(d -> d.get("action").textValue(), d -> d.get("reason").textValue())
                   .containsExactly(tuple("PROMOTE", "v5 not worse than v4"));
