@@ -16,15 +16,17 @@ import org.mniststream.schemas.TopicNames;
 import org.mniststream.topics.TopicReader;
 
 /**
- * The dashboard's three Kafka clients: the consumer of the topics it shows, the producer of the
- * digits drawn on its page, and the consumer of the instances topic (the fleet). Made by the caller
- * and handed to {@link DashboardServer#start}, which owns them from then on (it closes them when it
- * stops, and when it cannot start).
+ * The dashboard's four Kafka clients: the consumer of the topics it shows, the producer of the
+ * digits drawn on its page, the consumer of the instances topic (the fleet), and the consumer of
+ * the quality, rollouts and decisions topics (the quality panel). Made by the caller and handed to
+ * {@link DashboardServer#start}, which owns them from then on (it closes them when it stops, and
+ * when it cannot start).
  */
 public record DashboardClients(
     Consumer<byte[], byte[]> consumer,
     Producer<String, byte[]> producer,
-    Consumer<byte[], byte[]> fleetConsumer)
+    Consumer<byte[], byte[]> fleetConsumer,
+    Consumer<byte[], byte[]> qualityConsumer)
     implements AutoCloseable {
 
   /**
@@ -34,14 +36,19 @@ public record DashboardClients(
   public static DashboardClients connect(Properties kafka) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka));
     KafkaConsumer<byte[], byte[]> fleetConsumer = null;
+    KafkaConsumer<byte[], byte[]> qualityConsumer = null;
     try {
       fleetConsumer = new KafkaConsumer<>(fleetConsumerConfig(kafka));
+      qualityConsumer = new KafkaConsumer<>(qualityConsumerConfig(kafka));
       return new DashboardClients(
-          consumer, new KafkaProducer<>(producerConfig(kafka)), fleetConsumer);
+          consumer, new KafkaProducer<>(producerConfig(kafka)), fleetConsumer, qualityConsumer);
     } catch (RuntimeException e) {
       consumer.close();
       if (fleetConsumer != null) {
         fleetConsumer.close();
+      }
+      if (qualityConsumer != null) {
+        qualityConsumer.close();
       }
       throw e;
     }
@@ -78,6 +85,17 @@ public record DashboardClients(
     return props;
   }
 
+  /**
+   * Like the fleet's: the quality and rollouts topics are compacted, so their whole content is the
+   * current quality and the current rollouts, and the decisions topic's history is the list shown.
+   */
+  static Properties qualityConsumerConfig(Properties kafka) {
+    Properties props =
+        TopicReader.consumerConfig(clientProperties(kafka), "mnist-dashboard-quality");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return props;
+  }
+
   static Properties producerConfig(Properties kafka) {
     Properties props = clientProperties(kafka);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -103,7 +121,7 @@ public record DashboardClients(
     return props;
   }
 
-  /** Flushes the producer (a few seconds at most) and closes the three. */
+  /** Flushes the producer (a few seconds at most) and closes the four. */
   @Override
   public void close() {
     try {
@@ -112,7 +130,11 @@ public record DashboardClients(
       try {
         consumer.close();
       } finally {
-        fleetConsumer.close();
+        try {
+          fleetConsumer.close();
+        } finally {
+          qualityConsumer.close();
+        }
       }
     }
   }

@@ -63,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * shows every instance's last heartbeat, dead ones included for a while. Base URLs given to {@link
  * #start} are polled as well, for instances that publish no heartbeat.
  *
+ * <p>The quality panel is read from the quality, rollouts and decisions topics (see {@link
+ * QualityConsumer}): each version's live quality since it started, the current challenger's paired
+ * comparison, each model's rollout stage, and the judge's latest decisions.
+ *
  * <p>Every JSON document is a record written by Jackson ({@link JsonCodec}): {@link DashboardState}
  * for the snapshot, {@link Aggregates.DrawnOutcome} for {@code drawn}.
  *
@@ -92,6 +96,8 @@ public final class DashboardServer implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final InstancePoller poller;
   private final FleetConsumer fleet;
+  private final QualityBoard qualityBoard = new QualityBoard();
+  private final QualityConsumer quality;
   private final List<InstancePoller.Target> extraApps;
   private final SseHub hub = new SseHub();
   private final HttpServer server;
@@ -113,6 +119,7 @@ public final class DashboardServer implements AutoCloseable {
     this.poller = new InstancePoller(clock);
     this.extraApps = extraAppUrls.stream().map(u -> new InstancePoller.Target(u, null)).toList();
     this.fleet = new FleetConsumer(clients.fleetConsumer(), topics.instances(), clock);
+    this.quality = new QualityConsumer(clients.qualityConsumer(), topics, qualityBoard);
     this.producer = clients.producer();
     this.consumer =
         new StreamConsumer(
@@ -160,17 +167,22 @@ public final class DashboardServer implements AutoCloseable {
         new DashboardServer(clients, server, topics, List.copyOf(extraAppUrls), clock);
     d.consumer.start();
     d.fleet.start();
+    d.quality.start();
     d.server.start();
     d.ticker.scheduleWithFixedDelay(d::safePoll, 0, 1, TimeUnit.SECONDS);
     d.ticker.scheduleAtFixedRate(d::tick, 1, 1, TimeUnit.SECONDS);
     LOG.info(
-        "Dashboard on {} (topics {}, {}, {}, {}; fleet from {}; stream apps also at {})",
+        "Dashboard on {} (topics {}, {}, {}, {}; fleet from {}; quality from {}, {}, {};"
+            + " stream apps also at {})",
         d.url(),
         topics.predictions(),
         topics.shadowPredictions(),
         topics.deadLetters(),
         topics.images(),
         topics.instances(),
+        topics.quality(),
+        topics.rollouts(),
+        topics.decisions(),
         extraAppUrls);
     return d;
   }
@@ -192,8 +204,8 @@ public final class DashboardServer implements AutoCloseable {
 
   /**
    * The state snapshot the page renders: the aggregates of the topics (their members appear at the
-   * top level), the model state polled from each stream-app instance, and the fleet from the
-   * instances topic.
+   * top level), the model state polled from each stream-app instance, the fleet from the instances
+   * topic, and the quality panel from the quality, rollouts and decisions topics.
    */
   record DashboardState(
       long now,
@@ -203,14 +215,18 @@ public final class DashboardServer implements AutoCloseable {
       int sseClients,
       @JsonUnwrapped Aggregates.Snapshot aggregates,
       List<InstancePoller.InstanceStatus> instances,
-      Fleet.Snapshot fleet) {}
+      Fleet.Snapshot fleet,
+      QualityBoard.Snapshot quality) {}
 
   record Topics(
       String images,
       String predictions,
       String shadowPredictions,
       String deadLetters,
-      String instances) {}
+      String instances,
+      String quality,
+      String rollouts,
+      String decisions) {}
 
   /** The answer to an accepted drawing: the image event it became. */
   record DrawAccepted(String eventId, String encoding, int width, int height) {}
@@ -227,11 +243,15 @@ public final class DashboardServer implements AutoCloseable {
             topics.predictions(),
             topics.shadowPredictions(),
             topics.deadLetters(),
-            topics.instances()),
+            topics.instances(),
+            topics.quality(),
+            topics.rollouts(),
+            topics.decisions()),
         hub.clients(),
         aggregates.snapshot(),
         poller.snapshot(),
-        fleet.snapshot());
+        fleet.snapshot(),
+        qualityBoard.snapshot());
   }
 
   /** The JSON state snapshot, as {@code /api/state} serves it. */
@@ -441,6 +461,7 @@ public final class DashboardServer implements AutoCloseable {
     httpThreads.shutdownNow();
     consumer.close();
     fleet.close();
+    quality.close();
     producer.close(Duration.ofSeconds(5));
     LOG.info("Dashboard on port {} stopped", port());
   }

@@ -2,7 +2,6 @@ package org.mniststream.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -36,7 +35,9 @@ import org.mniststream.kafka.FreePorts;
 import org.mniststream.kafka.StreamAppLauncher;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
+import org.mniststream.schemas.JudgeDecision;
 import org.mniststream.schemas.PixelEncoding;
+import org.mniststream.schemas.QualityReport;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.schemas.json.JsonCodec;
 import org.mniststream.testing.KafkaFixture;
@@ -46,15 +47,10 @@ import org.mniststream.trainer.data.IdxReader;
 import org.mniststream.trainer.data.MnistFiles;
 import org.mniststream.trainer.training.SubsetModels;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * subset published by the trainer, the stream app as a child JVM, labelled image events flowing,
  * and headless Chromium driven by Selenium. The page must load, its numbers must move while events
  * flow, a digit drawn on its canvas must come back classified, through Kafka and the app, and the
- * app, which the dashboard is not told of, must show in the fleet panel from its heartbeats.
+ * app, which the dashboard is not told of, must show in the fleet panel from its heartbeats, and a
+ * quality report and a judge's decision produced to their topics must show in the quality panel.
  *
  * <p>Needs Debian's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (or the paths in
  * {@code -Ddashboard.chromium} / {@code -Ddashboard.chromedriver}); skipped without them. Leaves a
@@ -71,10 +68,6 @@ import org.slf4j.LoggerFactory;
  */
 class DashboardBrowserIT {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardBrowserIT.class);
-  private static final Path CHROMIUM =
-      Path.of(System.getProperty("dashboard.chromium", "/usr/bin/chromium"));
-  private static final Path CHROMEDRIVER =
-      Path.of(System.getProperty("dashboard.chromedriver", "/usr/bin/chromedriver"));
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
   private static final Duration APP_READY = Duration.ofMinutes(3);
   private static final Duration ROUND_TRIP = Duration.ofSeconds(60);
@@ -96,14 +89,7 @@ class DashboardBrowserIT {
 
   @Test
   void shouldShowTheLiveStreamAndClassifyADigitDrawnInTheBrowser() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "headless Chromium is not installed ("
-            + CHROMIUM
-            + " and "
-            + CHROMEDRIVER
-            + " must both exist; set -Ddashboard.chromium and -Ddashboard.chromedriver to use"
-            + " others): the browser test is skipped");
+    HeadlessChromium.assumeInstalled();
 
     // Given a broker with the product's topics and a trained model published
     KafkaFixture kafka = KafkaFixture.start();
@@ -119,6 +105,7 @@ class DashboardBrowserIT {
         topics.models(), 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "4194304"));
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(topics.decisions(), 1, Map.of());
     Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(
@@ -154,7 +141,7 @@ class DashboardBrowserIT {
     EventFlow flow = new EventFlow(kafka.bootstrapServers(), topics.images());
     cleanup.add(flow);
     flow.start();
-    WebDriver browser = startBrowser();
+    WebDriver browser = HeadlessChromium.start();
     cleanup.add(browser::quit);
     browser.get(dashboard.url().toString());
     assertThat(browser.getTitle()).contains("mnist-stream");
@@ -216,54 +203,53 @@ class DashboardBrowserIT {
     assertThat(drawn.get("status").textValue()).isEqualTo("classified");
     assertThat(drawn.get("predicted").asText()).isEqualTo(predicted);
     LOG.info("The drawn 7 came back as {} ({})", predicted, eventId);
-    assertThat(severeConsoleMessages(browser)).isEmpty();
+
+    // When the quality app reports on v1 and the judge decides (their records, produced here: the
+    // app of this test runs without them)
+    QualityReport quality =
+        TestRecords.qualityReport(1, "ACTIVE", 2000, 1980).setLatencyP99Ms(87).build();
+    flow.send(
+        topics.quality(),
+        TestRecords.qualityKey(quality),
+        ContractSerdes.qualityReport().encode(quality));
+    JudgeDecision decision =
+        TestRecords.decision(0, "ROLLBACK", "v5 <b>worse</b> than v4", Instant.now());
+    flow.send(topics.decisions(), "mnist", ContractSerdes.judgeDecision().encode(decision));
+
+    // Then the quality panel shows them
+    await()
+        .atMost(ROUND_TRIP)
+        .ignoreException(NoSuchElementException.class)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      browser
+                          .findElement(
+                              By.cssSelector("#quality tr[data-version='1'][data-route='ACTIVE']"))
+                          .getText())
+                  .contains("2,000", "99.00 % [98.5, 99.5]", "0.012", "87");
+              assertThat(
+                      browser
+                          .findElement(
+                              By.cssSelector(
+                                  "#decisions tr[data-decision='"
+                                      + decision.getDecisionId()
+                                      + "']"))
+                          .getText())
+                  .contains("ROLLBACK", "worse", "v5 <b>worse</b> than v4");
+            });
+    assertThat(HeadlessChromium.severeConsoleMessages(browser)).isEmpty();
     // Half a minute of flow, so the screenshot's charts have something to show
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(() -> assertThat(processed(browser)).isGreaterThan(1_000));
-    Files.createDirectories(SCREENSHOT.getParent());
-    Files.write(
-        SCREENSHOT,
-        ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    HeadlessChromium.screenshot(browser, SCREENSHOT);
     LOG.info("Screenshot: {}", SCREENSHOT.toAbsolutePath());
   }
 
   private static long processed(WebDriver browser) {
     String text = browser.findElement(By.id("processed-total")).getText().replaceAll("[^0-9]", "");
     return text.isEmpty() ? 0 : Long.parseLong(text);
-  }
-
-  private static List<String> severeConsoleMessages(WebDriver browser) {
-    return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
-        .map(LogEntry::getMessage)
-        .toList();
-  }
-
-  private WebDriver startBrowser() throws IOException {
-    Path profile = Files.createTempDirectory("dashboard-it-chromium");
-    ChromeOptions options = new ChromeOptions();
-    // Both paths explicit: Selenium Manager never runs, so nothing is downloaded.
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1600,2000",
-        "--user-data-dir=" + profile);
-    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    return new ChromeDriver(service, options);
   }
 
   private ChildJvm startStreamApp(String bootstrapServers, int httpPort) throws IOException {
@@ -330,6 +316,11 @@ class DashboardBrowserIT {
           IdxReader.read(
               subset.resolve(MnistFiles.TEST_IMAGES + ".gz"),
               subset.resolve(MnistFiles.TEST_LABELS + ".gz"));
+    }
+
+    /** One record of another contract, on the flow's producer. */
+    void send(String topic, String key, byte[] value) throws Exception {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
 
     void start() {

@@ -153,11 +153,19 @@ class DashboardServerTest {
             "recent",
             "drawn",
             "instances",
-            "fleet");
+            "fleet",
+            "quality");
     assertThat(json.get("consuming").booleanValue()).isFalse();
     assertThat(json.get("topics").get("images").textValue()).isEqualTo("t.images");
     assertThat(json.get("topics").get("instances").textValue())
         .isEqualTo(TopicNames.DEFAULTS.instances());
+    assertThat(json.get("topics").get("decisions").textValue())
+        .isEqualTo(TopicNames.DEFAULTS.decisions());
+    assertThat(json.get("quality"))
+        .isEqualTo(
+            JsonCodec.readTree(
+                "{\"reports\":[],\"rollouts\":[],\"decisions\":[],\"windowedSkipped\":0,"
+                    + "\"undecodable\":{}}"));
   }
 
   @Test
@@ -236,7 +244,8 @@ class DashboardServerTest {
     // When a dashboard with no app URL reads it
     try (DashboardServer fleetDashboard =
         DashboardServer.start(
-            new DashboardClients(nowhere.consumer(), nowhere.producer(), fleetConsumer),
+            new DashboardClients(
+                nowhere.consumer(), nowhere.producer(), fleetConsumer, nowhere.qualityConsumer()),
             TopicNames.DEFAULTS,
             List.of(),
             0)) {
@@ -332,7 +341,9 @@ class DashboardServerTest {
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
     MockProducer<String, byte[]> producer = new MockProducer<>();
     MockConsumer<byte[], byte[]> fleetConsumer = new MockConsumer<>("earliest");
-    DashboardClients clients = new DashboardClients(consumer, producer, fleetConsumer);
+    MockConsumer<byte[], byte[]> qualityConsumer = new MockConsumer<>("earliest");
+    DashboardClients clients =
+        new DashboardClients(consumer, producer, fleetConsumer, qualityConsumer);
 
     // When a second dashboard is started on it
     assertThatThrownBy(
@@ -344,6 +355,7 @@ class DashboardServerTest {
     assertThat(consumer.closed()).isTrue();
     assertThat(producer.closed()).isTrue();
     assertThat(fleetConsumer.closed()).isTrue();
+    assertThat(qualityConsumer.closed()).isTrue();
   }
 
   @Test

@@ -179,6 +179,7 @@
     renderAccuracy(s.accuracy, inst);
     renderConfusion(s.confusion);
     renderDeadLetters(s.deadLetters, s.now);
+    renderQuality(s.quality, s.now);
     if (pending) {
       (s.drawn || []).forEach(function (d) { if (d.eventId === pending && d.status !== 'pending') onDrawn(d); });
       if (pending && Date.now() - pendingSince > 30000) {
@@ -434,6 +435,177 @@
     }));
     out.push(h('div', { class: 'sub-h', style: 'margin-top:12px' }, 'latest'), latest);
     replace($('dead-letters'), out);
+  }
+
+  /* ---------- quality on labelled events, rollouts, the judge's decisions ---------- */
+
+  /** A difference in points, signed: +0.40 (a fraction in, points out). */
+  function points(v, d) {
+    if (v == null) return '–';
+    var p = v * 100, t = Math.abs(p).toFixed(d == null ? 2 : d);
+    return (p > 0 && +t !== 0 ? '+' : p < 0 && +t !== 0 ? '−' : '') + t;
+  }
+
+  /** "99.17 % [99.0, 99.3]": the accuracy and its 95 % Wilson interval. */
+  function accuracyText(r) {
+    return fmt.pct(r.accuracy, 2) + ' % [' + fmt.pct(r.accuracyLow, 1) + ', ' + fmt.pct(r.accuracyHigh, 1) + ']';
+  }
+
+  function pValue(p) { return p == null ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3); }
+
+  /** "+0.40 pt [−0.10, +0.80] · p 0.290 · 1,000 pairs": the paired comparison in one line. */
+  function comparisonText(c) {
+    return points(c.difference) + ' pt [' + points(c.differenceLow) + ', ' + points(c.differenceHigh) + '] · McNemar p ' +
+      pValue(c.pValue) + ' · ' + fmt.int(c.pairs) + ' pairs';
+  }
+
+  function renderQuality(q, now) {
+    if (!q) return;
+    var bad = Object.keys(q.undecodable || {}).reduce(function (n, k) { return n + q.undecodable[k]; }, 0);
+    setText('quality-hint', 'from the quality, rollouts and decisions topics · each version since it started · 95 % intervals' +
+      (bad ? ' · ' + fmt.int(bad) + ' undecodable records skipped' : ''));
+    renderRollouts(q.rollouts || [], now);
+    renderReports(q.reports || []);
+    renderDecisions(q.decisions || [], now);
+  }
+
+  function renderReports(rows) {
+    if (!rows.length) {
+      replace($('quality'), [h('div', { class: 'empty' }, 'no quality report yet (the stream app publishes them with quality.enabled=true)')]);
+      return;
+    }
+    var lo = 1;
+    rows.forEach(function (r) { if (r.labelled) lo = Math.min(lo, r.accuracyLow); });
+    // Zoomed where the numbers are, so that the intervals show.
+    var floor = lo > 0.9 ? 0.9 : lo > 0.8 ? 0.8 : lo > 0.5 ? 0.5 : 0;
+    var pos = function (v) { return Math.max(0, Math.min(100, ((v - floor) / (1 - floor)) * 100)); };
+    var head = h('tr', null);
+    [['version'], ['labelled', 'num'], ['accuracy · 95 % interval (bars from ' + Math.round(floor * 100) + ' %)'],
+      ['calibration error', 'num'], ['p99 ms', 'num'], ['paired with']].forEach(function (c) {
+      head.appendChild(h('th', { class: c[1] || null }, c[0]));
+    });
+    var table = h('table', { class: 'q-table' }, head);
+    rows.forEach(function (r) {
+      var acc = r.labelled
+        ? h('td', { class: 'acc', title: fmt.int(r.correct) + ' of ' + fmt.int(r.labelled) + ' correct · mean confidence ' + fmt.pct(r.meanConfidence, 1) + ' %' },
+          h('div', { class: 'bar ci ' + r.route },
+            h('b', { style: 'width:' + pos(r.accuracy).toFixed(1) + '%' }),
+            h('u', { style: 'left:' + pos(r.accuracyLow).toFixed(1) + '%;width:' + (pos(r.accuracyHigh) - pos(r.accuracyLow)).toFixed(1) + '%' })),
+          h('span', { class: 'acc-text' }, accuracyText(r)))
+        : h('td', { class: 'acc faint' }, 'nothing labelled yet');
+      var pairs = h('td', { class: 'pairs' });
+      (r.comparisons || []).forEach(function (c) {
+        pairs.appendChild(h('div', null, 'v' + c.baselineVersion + ' ' + c.baselineRoute + ': ' + comparisonText(c)));
+      });
+      if (!pairs.firstChild) pairs.appendChild(h('span', { class: 'faint' }, '–'));
+      table.appendChild(h('tr', { 'data-model': r.model, 'data-version': String(r.version), 'data-route': r.route },
+        h('td', null, h('b', null, 'v' + r.version), ' ', h('span', { class: 'route-tag' }, r.route), h('small', null, r.model)),
+        h('td', { class: 'num' }, fmt.int(r.labelled), r.lateLabels ? h('small', null, fmt.int(r.lateLabels) + ' late') : null),
+        acc,
+        h('td', { class: 'num' }, r.labelled ? r.calibrationError.toFixed(3) : '–'),
+        h('td', { class: 'num', title: 'p50 ' + r.latencyP50Ms + ' ms' }, r.labelled ? fmt.int(r.latencyP99Ms) : '–'),
+        pairs));
+    });
+    replace($('quality'), [table]);
+  }
+
+  /** The difference and its interval on an axis centred on 0, with the policy's largest drop. */
+  function differenceAxis(c, maxDrop) {
+    var span = Math.max(Math.abs(c.differenceLow), Math.abs(c.differenceHigh), maxDrop || 0, 0.005) * 1.25;
+    var x = function (v) { return (50 + (v / span) * 50).toFixed(1) + '%'; };
+    var axis = h('div', { class: 'diff-axis', title: 'difference, points: the challenger minus the baseline on the same events' },
+      h('div', { class: 'track' }),
+      h('div', { class: 'zero', style: 'left:50%' }),
+      maxDrop ? h('div', { class: 'drop', style: 'left:' + x(-maxDrop), title: 'largest drop the policy tolerates: ' + points(-maxDrop) + ' pt' }) : null,
+      h('div', { class: 'ci', style: 'left:' + x(c.differenceLow) + ';width:calc(' + x(c.differenceHigh) + ' - ' + x(c.differenceLow) + ')' }),
+      h('div', { class: 'pt', style: 'left:' + x(c.difference) }));
+    return [axis, h('div', { class: 'diff-legend' }, h('span', null, points(-span, 1) + ' pt'), h('span', null, '0'),
+      h('span', null, points(span, 1) + ' pt'))];
+  }
+
+  function challengerBlock(ro) {
+    var c = ro.challenger;
+    if (!c) return h('div', { class: 'challenger faint' }, 'no challenger: no candidate, canary or shadow');
+    var who = h('div', null, h('b', null, 'v' + c.version), ' on ' + c.route + ' against ',
+      h('b', null, c.baselineVersion == null ? 'the active version' : 'v' + c.baselineVersion),
+      c.labelled == null ? '' : ' · ' + fmt.int(c.labelled) + ' labelled, ' + fmt.pct(c.accuracy, 2) + ' %');
+    var cmp = c.comparison;
+    if (!cmp) {
+      return h('div', { class: 'challenger', 'data-version': String(c.version) }, who,
+        h('div', { class: 'faint' }, c.labelled == null ? 'no quality report yet' : 'no labelled event scored by both yet'));
+    }
+    var block = h('div', { class: 'challenger', 'data-version': String(c.version) }, who,
+      h('div', null,
+        h('span', { class: 'diff ' + (cmp.difference < 0 ? 'neg' : cmp.difference > 0 ? 'pos' : '') }, points(cmp.difference) + ' pt'),
+        ' [' + points(cmp.differenceLow) + ', ' + points(cmp.differenceHigh) + '] · McNemar p ' + pValue(cmp.pValue)),
+      h('div', { class: 'faint' }, fmt.int(cmp.pairs) + ' pairs · only the baseline right ' + fmt.int(cmp.baselineOnlyCorrect) +
+        ' · only the challenger right ' + fmt.int(cmp.challengerOnlyCorrect)));
+    differenceAxis(cmp, ro.judged ? ro.maxAccuracyDrop : null).forEach(function (e) { block.appendChild(e); });
+    return block;
+  }
+
+  function minutes(ms) { return ms % 60000 ? Math.round(ms / 1000) + ' s' : ms / 60000 + ' min'; }
+
+  function renderRollouts(list, now) {
+    if (!list.length) {
+      replace($('rollout-stage'), [h('div', { class: 'empty' }, 'no rollout record: the newest valid version serves')]);
+      return;
+    }
+    replace($('rollout-stage'), list.map(function (ro) {
+      var out = [];
+      var issued = h('div', { class: 'line' }, 'issued by ', h('b', null, ro.issuedBy), ' ' + fmt.ago(ro.issuedAt, now),
+        ro.reason ? ': ' + ro.reason : '');
+      if (ro.judged) {
+        var st = ro.stages[ro.stage];
+        out.push(h('div', { class: 'rollout-head' }, h('b', null, ro.model), h('span', { class: 'badge ok' }, 'judged'),
+          h('span', null, 'candidate ', h('b', null, 'v' + ro.candidateVersion), ' · baseline ', h('b', null, 'v' + ro.baselineVersion))));
+        var stages = h('div', { class: 'stages' });
+        ro.stages.forEach(function (s, i) {
+          stages.appendChild(h('span', { class: i === ro.stage ? 'current' : i < ro.stage ? 'done' : null,
+            title: s.route + (s.route === 'CANARY' ? ' ' + s.percent + ' %' : '') }, (i + 1) + '. ' + s.name));
+        });
+        out.push(stages);
+        out.push(h('div', { class: 'line stage-line' }, 'stage ' + (ro.stage + 1) + ' of ' + ro.stages.length + ': ',
+          h('b', null, st.name), ' · ' + st.route + (st.route === 'CANARY' ? ' ' + st.percent + ' % of keys' : '') +
+          ' · since ' + fmt.time(ro.stageStartedAt) + ' (' + fmt.ago(ro.stageStartedAt, now) + ')'));
+        out.push(h('div', { class: 'line' }, 'needs ' + fmt.int(st.minLabelled) + ' pairs to promote · times out after ' +
+          minutes(st.timeoutMs) + ' (then ' + ro.onTimeout + ') · largest drop tolerated ' + fmt.pct(ro.maxAccuracyDrop, 2) + ' pt · α ' + ro.alpha +
+          (ro.maxP99IncreaseMs == null ? '' : ' · p99 +' + fmt.int(ro.maxP99IncreaseMs) + ' ms at most')));
+      } else {
+        out.push(h('div', { class: 'rollout-head' }, h('b', null, ro.model), h('span', { class: 'badge' }, 'manual'),
+          h('span', null, 'active ', h('b', null, ro.activeVersion == null ? 'newest' : 'v' + ro.activeVersion),
+            ro.activeVersion == null ? ' (follows the newest valid version)' : ' (pinned)',
+            ' · canary ', h('b', null, ro.canaryVersion == null ? '–' : 'v' + ro.canaryVersion + ' ' + ro.canaryPercent + ' %'),
+            ' · shadow ', h('b', null, version(ro.shadowVersion)))));
+      }
+      out.push(issued);
+      out.push(challengerBlock(ro));
+      var block = h('div', { class: 'rollout', 'data-model': ro.model, 'data-judged': String(ro.judged) });
+      replace(block, out);
+      return block;
+    }));
+  }
+
+  function renderDecisions(list, now) {
+    if (!list.length) {
+      replace($('decisions'), [h('div', { class: 'empty' }, 'no decision yet')]);
+      return;
+    }
+    var head = h('tr', null);
+    ['time', 'candidate', 'stage', 'action', 'rule', 'reason'].forEach(function (c) { head.appendChild(h('th', null, c)); });
+    var table = h('table', { class: 'q-table' }, head);
+    list.forEach(function (d) {
+      var badge = d.action === 'PROMOTE' ? 'ok' : d.action === 'ROLLBACK' ? 'bad' : 'warn';
+      table.appendChild(h('tr', { 'data-decision': d.decisionId },
+        h('td', { class: 'mono', title: new Date(d.decidedAt).toISOString() }, fmt.time(d.decidedAt), h('small', null, fmt.ago(d.decidedAt, now))),
+        h('td', null, h('b', null, 'v' + d.candidateVersion), ' vs v' + d.baselineVersion, h('small', null, d.model)),
+        h('td', null, d.stageName, h('small', null, d.route + (d.nextStageName ? ' → ' + d.nextStageName : ''))),
+        h('td', null, h('span', { class: 'badge ' + badge }, d.action)),
+        h('td', { class: 'rule' }, d.rule),
+        h('td', { class: 'reason', title: fmt.int(d.pairs) + ' pairs · difference ' + points(d.difference) + ' pt · evidence worse ' +
+          d.evidenceWorse.toPrecision(3) + ', not worse ' + d.evidenceNotWorse.toPrecision(3) + ' (threshold ' + d.threshold.toPrecision(3) + ')' }, d.reason)));
+    });
+    replace($('decisions'), [table]);
   }
 
   /* ---------- drawing and classifying ---------- */
