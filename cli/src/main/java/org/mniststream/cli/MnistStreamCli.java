@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       DemoCommand.class,
       BenchCommand.class,
+      JudgeBenchCommand.class,
       ChaosCommand.class,
       SampleEventsCommand.class,
       EmbeddedKafkaMain.class,
@@ -127,6 +128,8 @@ public final class MnistStreamCli implements Callable<Integer> {
         Tools
           broker      run a real Kafka broker (KRaft) on this machine; --nodes N a cluster
           bench       load generator: events/s, end-to-end latency percentiles, CPU, RSS
+          judge-bench simulate the rollout judge on saved models' test-set predictions: canary
+                      events to a rollback or a promotion, false rollbacks over seeded runs
           chaos       kill -9 the app and restart the broker mid-stream; count losses, duplicates
           sample-events  write MNIST test images as ImageEvent files (for kcat and other clients)
         """;
