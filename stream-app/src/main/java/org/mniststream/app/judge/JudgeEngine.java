@@ -78,6 +78,7 @@ final class JudgeEngine {
             .withReport(report.getModelVersion(), report.getRoute(), counts(report), timestamp);
     Optional<Outcome> outcome = Optional.empty();
     if (state.rollout() != null) {
+      state = tested(state);
       outcome = judge(state, report);
       if (outcome.isPresent()) {
         state = after(state, outcome.get());
@@ -118,6 +119,25 @@ final class JudgeEngine {
     return state.judging(bytes, id, start);
   }
 
+  /** The state with the stage's test fed the stage's pairs as they are now. */
+  private JudgeState tested(JudgeState state) {
+    ModelRollout rollout = ROLLOUTS.decode(state.rollout());
+    RolloutStage stage = rollout.getPolicy().getStages().get(rollout.getStage());
+    if (RolloutPolicies.ACTIVE.equals(stage.getRoute())) {
+      return state;
+    }
+    long baseline = rollout.getBaselineVersion();
+    Pair pairs =
+        state
+            .counts(rollout.getCandidateVersion(), stage.getRoute())
+            .pairsWith(baseline)
+            .since(state.stageStart().pairsWith(baseline));
+    return state.withTest(
+        state
+            .test()
+            .update(pairs.n(), pairs.b(), pairs.c(), rollout.getPolicy().getMaxAccuracyDrop()));
+  }
+
   private Optional<Outcome> judge(JudgeState state, QualityReport trigger) {
     ModelRollout rollout = ROLLOUTS.decode(state.rollout());
     RolloutPolicy policy = rollout.getPolicy();
@@ -133,8 +153,8 @@ final class JudgeEngine {
     long labelled = Math.max(0, now.labelled() - state.stageStart().labelled());
     double delta = policy.getMaxAccuracyDrop();
     double threshold = RolloutPolicies.threshold(policy);
-    double worse = PairedSequentialTest.evidenceWorse(pairs.n(), pairs.b(), pairs.c(), delta);
-    double notWorse = PairedSequentialTest.evidenceNotWorse(pairs.n(), pairs.b(), pairs.c(), delta);
+    double worse = state.test().worse();
+    double notWorse = state.test().notWorse();
     Long maxIncrease = policy.getMaxP99IncreaseMs();
     Counts baselineActive = state.counts(baseline, RolloutPolicies.ACTIVE);
     Long candidateP99 = maxIncrease == null ? null : now.p99Ms();

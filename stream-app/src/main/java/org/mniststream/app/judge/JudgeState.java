@@ -11,6 +11,7 @@ import java.util.TreeMap;
  * @param rollout the judged rollout in force (Avro single-object bytes); null when none is judged
  * @param judgingId {@code <model>/<candidate>/<stage 0's start, epoch ms>}: one judged rollout
  * @param stageStart the candidate's counts on the stage's route when the stage began
+ * @param test the stage's sequential test, fed with the stage's pairs as they grow
  * @param reports latest counts per {@code <version>/<route>}
  * @param streamTime the largest timestamp of the model's quality records: the judge's clock
  */
@@ -18,14 +19,17 @@ record JudgeState(
     byte[] rollout,
     String judgingId,
     Counts stageStart,
+    PairedSequentialTest test,
     Map<String, Counts> reports,
     long streamTime) {
 
-  static final JudgeState EMPTY = new JudgeState(null, null, Counts.ZERO, Map.of(), Long.MIN_VALUE);
+  static final JudgeState EMPTY =
+      new JudgeState(null, null, Counts.ZERO, PairedSequentialTest.START, Map.of(), Long.MIN_VALUE);
 
   JudgeState {
     reports = new TreeMap<>(reports);
     stageStart = stageStart == null ? Counts.ZERO : stageStart;
+    test = test == null ? PairedSequentialTest.START : test;
   }
 
   static String reportKey(long version, String route) {
@@ -39,15 +43,21 @@ record JudgeState(
   JudgeState withReport(long version, String route, Counts counts, long timestamp) {
     Map<String, Counts> r = new TreeMap<>(reports);
     r.put(reportKey(version, route), counts);
-    return new JudgeState(rollout, judgingId, stageStart, r, Math.max(streamTime, timestamp));
+    return new JudgeState(rollout, judgingId, stageStart, test, r, Math.max(streamTime, timestamp));
   }
 
+  /** Judging {@code rollout}'s stage from its start: a fresh test. */
   JudgeState judging(byte[] rollout, String judgingId, Counts stageStart) {
-    return new JudgeState(rollout, judgingId, stageStart, reports, streamTime);
+    return new JudgeState(
+        rollout, judgingId, stageStart, PairedSequentialTest.START, reports, streamTime);
+  }
+
+  JudgeState withTest(PairedSequentialTest test) {
+    return new JudgeState(rollout, judgingId, stageStart, test, reports, streamTime);
   }
 
   JudgeState notJudging() {
-    return new JudgeState(null, null, Counts.ZERO, reports, streamTime);
+    return new JudgeState(null, null, Counts.ZERO, PairedSequentialTest.START, reports, streamTime);
   }
 
   /**
