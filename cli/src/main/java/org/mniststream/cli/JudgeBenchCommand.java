@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mniststream.app.judge.PolicyFile;
 import org.mniststream.app.judge.RolloutPolicies;
 import org.mniststream.cli.JudgeSimulation.Agreement;
 import org.mniststream.cli.JudgeSimulation.Run;
@@ -100,6 +101,12 @@ final class JudgeBenchCommand implements Callable<Integer> {
       description = "Events/s of the whole stream: the judge's clock (default: ${DEFAULT-VALUE}).")
   double rate = 500;
 
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = "The rollout policy (JSON, as rollout --auto reads it; default: the default).")
+  Path policyFile;
+
   @Option(names = "--json", description = "Also append the figures as one JSON line to this file.")
   Path json;
 
@@ -107,6 +114,18 @@ final class JudgeBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     RolloutPolicy policy = RolloutPolicies.defaultPolicy();
+    if (policyFile != null) {
+      try {
+        policy = PolicyFile.read(policyFile);
+      } catch (PolicyFile.Invalid e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      List<String> problems = RolloutPolicies.problems(policy);
+      if (!problems.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(), "--policy " + policyFile + ": " + String.join("; ", problems));
+      }
+    }
     Settings settings = settings(policy);
     Map<String, Path> named = candidates();
     if (runs < 1) {
