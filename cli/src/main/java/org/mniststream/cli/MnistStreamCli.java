@@ -109,8 +109,8 @@ public final class MnistStreamCli implements Callable<Integer> {
         Usage: mnist-stream COMMAND [OPTIONS]   (COMMAND --help for its options)
 
         Main job
-          demo        embedded broker, train, publish v1, stream the 10k test images, hot-swap
-                      to a fine-tuned v2 mid-stream, live figures and a summary
+          demo        embedded broker, train, publish v1, stream the 10k test images, roll a
+                      fine-tuned v2 out mid-stream through the judge, live figures, a summary
 
         Trainer
           train       train the CNN (or --arch mlp) on MNIST, evaluate, save, publish
@@ -121,8 +121,8 @@ public final class MnistStreamCli implements Callable<Integer> {
 
         Stream app
           run         run the Kafka Streams classifier (HTTP /health /ready /model /stats /metrics)
-          rollout     pin, canary, shadow or follow-latest, by publishing a ModelRollout
-          models      list the versions on the models topic and the current rollout
+          rollout     pin, canary, shadow or follow-latest; --auto N: a judged rollout
+          models      versions, the rollout and its stage, live quality, the judge's decisions
           topics      check every topic against the layout; --create, --alter-configs
 
         Tools
