@@ -69,6 +69,7 @@ public final class QualityRecompute {
       Properties consumerConfig, TopicNames topics, QualitySettings settings, Duration timeout)
       throws java.util.concurrent.TimeoutException {
     List<SpecificRecord> inputs = new ArrayList<>();
+    InputDecoder.Contracts contracts = InputDecoder.Contracts.create();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
       for (ConsumerRecord<byte[], byte[]> r :
           TopicReader.readAll(
@@ -80,7 +81,8 @@ public final class QualityRecompute {
                 r.topic().equals(topics.labels())
                     ? InputDecoder.Kind.LABEL
                     : InputDecoder.Kind.PREDICTION,
-                r.value());
+                r.value(),
+                contracts);
         if (decoded.value() != null) { // else dead-lettered by the topology: in no figure
           inputs.add(decoded.value());
         }
