@@ -47,7 +47,8 @@ public final class QualityRecompute {
         throw new IllegalArgumentException("not a prediction or label: " + input);
       }
       for (ReportDelta delta : deltas) {
-        out.add(KeyValue.pair(delta.key().key(), aggregator.apply(delta)));
+        String key = delta.key().key();
+        out.add(KeyValue.pair(key, aggregator.apply(key, delta)));
       }
     }
     return out;
