@@ -1,7 +1,9 @@
 package org.mniststream.app.quality;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,8 +48,11 @@ final class EventProcessor implements Processor<byte[], SpecificRecord, String, 
     } else {
       throw new IllegalStateException("not a quality input: " + record.value());
     }
+    // a record's deltas go to a few reports, each key written out once (String.format is costly)
+    Map<ReportKey, String> keys = new HashMap<>();
     for (ReportDelta delta : deltas) {
-      context.forward(record.withKey(delta.key().key()).withValue(delta));
+      String key = keys.computeIfAbsent(delta.key(), ReportKey::key);
+      context.forward(record.withKey(key).withValue(delta));
     }
   }
 
@@ -88,6 +93,13 @@ final class EventProcessor implements Processor<byte[], SpecificRecord, String, 
         it.forEachRemaining(kv -> keys.add(kv.key));
       }
       return keys;
+    }
+
+    @Override
+    public String firstExpiry() {
+      try (KeyValueIterator<String, byte[]> it = expiries.all()) {
+        return it.hasNext() ? it.next().key : null;
+      }
     }
   }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.mniststream.app.topology.DeadLetters;
 import org.mniststream.schemas.AvroDecodingException;
+import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
@@ -33,6 +34,7 @@ final class InputDecoder implements Processor<byte[], byte[], byte[], SpecificRe
   private final Kind kind;
   private final Clock clock;
   private final QualityMetrics metrics;
+  private final Contracts contracts = Contracts.create();
   private ProcessorContext<byte[], SpecificRecord> context;
 
   InputDecoder(Kind kind, Clock clock, QualityMetrics metrics) {
@@ -48,7 +50,7 @@ final class InputDecoder implements Processor<byte[], byte[], byte[], SpecificRe
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    Decoded decoded = decode(kind, record.value());
+    Decoded decoded = decode(kind, record.value(), contracts);
     if (decoded.value() == null) {
       deadLetter(record, decoded.eventId(), decoded.reason(), decoded.message());
       return;
@@ -65,11 +67,21 @@ final class InputDecoder implements Processor<byte[], byte[], byte[], SpecificRe
    */
   record Decoded(SpecificRecord value, String eventId, DeadLetterReason reason, String message) {}
 
+  /**
+   * The serdes of the two contracts read, made once per decoder: making one parses every released
+   * baseline schema of its contract, far more work than decoding a record with it.
+   */
+  record Contracts(AvroSerde<Prediction> predictions, AvroSerde<LabelEvent> labels) {
+    static Contracts create() {
+      return new Contracts(ContractSerdes.prediction(), ContractSerdes.labelEvent());
+    }
+  }
+
   /** Decodes and checks one value; the offline recomputation skips what this refuses. */
-  static Decoded decode(Kind kind, byte[] bytes) {
+  static Decoded decode(Kind kind, byte[] bytes, Contracts contracts) {
     try {
       if (kind == Kind.PREDICTION) {
-        Prediction p = ContractSerdes.prediction().decode(bytes);
+        Prediction p = contracts.predictions().decode(bytes);
         if (p.getPredictedClass() < 0 || p.getPredictedClass() > 9) {
           return bad(
               p.getEventId(),
@@ -84,7 +96,7 @@ final class InputDecoder implements Processor<byte[], byte[], byte[], SpecificRe
         }
         return checkId(p, p.getEventId());
       }
-      LabelEvent l = ContractSerdes.labelEvent().decode(bytes);
+      LabelEvent l = contracts.labels().decode(bytes);
       if (l.getLabel() < 0 || l.getLabel() > 9) {
         return bad(
             l.getEventId(),

@@ -34,8 +34,15 @@ public final class LatencyHistogram {
       return empty();
     }
     try {
+      Histogram decoded = Histogram.decodeFromByteBuffer(encoded.duplicate(), MAX_MS);
+      if (decoded.getLowestDiscernibleValue() == 1
+          && decoded.getHighestTrackableValue() == MAX_MS
+          && decoded.getNumberOfSignificantValueDigits() == SIGNIFICANT_DIGITS) {
+        // what encode wrote: the decoded histogram is already of this range and precision
+        return new LatencyHistogram(decoded);
+      }
       LatencyHistogram h = empty();
-      h.histogram.add(Histogram.decodeFromByteBuffer(encoded.duplicate(), MAX_MS));
+      h.histogram.add(decoded);
       return h;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not an encoded latency histogram", e);

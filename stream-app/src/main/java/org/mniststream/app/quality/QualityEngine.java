@@ -36,6 +36,10 @@ final class QualityEngine {
   private final QualityStore store;
   private final QualityMetrics metrics;
   private long streamTime = Long.MIN_VALUE;
+  // At most the earliest time in the expiry index, so that a prediction that expires nothing costs
+  // no scan of the index (one per prediction was a fifth of the quality app's CPU, see
+  // docs/BENCHMARKS.md); null until the first scan after a start.
+  private Long earliestExpiry;
 
   QualityEngine(QualitySettings settings, QualityStore store, QualityMetrics metrics) {
     this.settings = settings;
@@ -66,6 +70,9 @@ final class QualityEngine {
     }
     store.putEvent(eventId, after);
     store.putExpiry(expiryKey(after, eventId));
+    if (earliestExpiry != null) {
+      earliestExpiry = Math.min(earliestExpiry, expiryTime(after));
+    }
 
     long lateness = settings.lateness().toMillis();
     List<ReportDelta> deltas = new ArrayList<>();
@@ -127,8 +134,12 @@ final class QualityEngine {
     if (streamTime == Long.MIN_VALUE || streamTime - retention <= 0) {
       return;
     }
+    long lastExpired = streamTime - retention - 1;
+    if (earliestExpiry != null && lastExpired < earliestExpiry) {
+      return;
+    }
     // "<time>0" sorts after every "<time>/<id>" and before every later time's keys
-    String last = String.format("%019d", streamTime - retention - 1) + "0";
+    String last = padded(lastExpired) + "0";
     for (String indexKey : store.expiriesUpTo(last)) {
       String eventId = indexKey.substring(indexKey.indexOf('/') + 1);
       EventState state = store.event(eventId);
@@ -140,10 +151,23 @@ final class QualityEngine {
       }
       store.deleteExpiry(indexKey);
     }
+    String first = store.firstExpiry();
+    earliestExpiry =
+        first == null ? Long.MAX_VALUE : Long.parseLong(first.substring(0, first.indexOf('/')));
   }
 
   /** Index key: the time the event is last needed, zero-padded so keys sort by it, and its id. */
   private static String expiryKey(EventState state, String eventId) {
-    return String.format("%019d", Math.max(0, state.lastTime())) + "/" + eventId;
+    return padded(expiryTime(state)) + "/" + eventId;
+  }
+
+  private static long expiryTime(EventState state) {
+    return Math.max(0, state.lastTime());
+  }
+
+  /** {@code n >= 0} in 19 digits, zero-padded: {@code String.format} is costly per record. */
+  private static String padded(long n) {
+    String digits = Long.toString(n);
+    return "0".repeat(19 - digits.length()) + digits;
   }
 }

@@ -47,7 +47,8 @@ public final class QualityRecompute {
         throw new IllegalArgumentException("not a prediction or label: " + input);
       }
       for (ReportDelta delta : deltas) {
-        out.add(KeyValue.pair(delta.key().key(), aggregator.apply(delta)));
+        String key = delta.key().key();
+        out.add(KeyValue.pair(key, aggregator.apply(key, delta)));
       }
     }
     return out;
@@ -69,6 +70,7 @@ public final class QualityRecompute {
       Properties consumerConfig, TopicNames topics, QualitySettings settings, Duration timeout)
       throws java.util.concurrent.TimeoutException {
     List<SpecificRecord> inputs = new ArrayList<>();
+    InputDecoder.Contracts contracts = InputDecoder.Contracts.create();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
       for (ConsumerRecord<byte[], byte[]> r :
           TopicReader.readAll(
@@ -80,7 +82,8 @@ public final class QualityRecompute {
                 r.topic().equals(topics.labels())
                     ? InputDecoder.Kind.LABEL
                     : InputDecoder.Kind.PREDICTION,
-                r.value());
+                r.value(),
+                contracts);
         if (decoded.value() != null) { // else dead-lettered by the topology: in no figure
           inputs.add(decoded.value());
         }

@@ -23,6 +23,9 @@ interface QualityStore {
   /** The expiry index keys up to {@code lastIncluded}, in order. */
   List<String> expiriesUpTo(String lastIncluded);
 
+  /** The first expiry index key; null when the index is empty. */
+  String firstExpiry();
+
   static QualityStore inMemory() {
     return new QualityStore() {
       private final Map<String, EventState> events = new TreeMap<>();
@@ -56,6 +59,11 @@ interface QualityStore {
       @Override
       public List<String> expiriesUpTo(String lastIncluded) {
         return List.copyOf(expiries.headMap(lastIncluded, true).keySet());
+      }
+
+      @Override
+      public String firstExpiry() {
+        return expiries.isEmpty() ? null : expiries.firstKey();
       }
     };
   }

@@ -18,7 +18,11 @@ final class ReportAggregator {
   }
 
   QualityReport apply(ReportDelta delta) {
-    String key = delta.key().key();
+    return apply(delta.key().key(), delta);
+  }
+
+  /** {@link #apply(ReportDelta)} with the delta's report key already written out. */
+  QualityReport apply(String key, ReportDelta delta) {
     QualityReport stored = get.apply(key);
     ReportBuilder builder =
         stored == null ? ReportBuilder.empty(delta.key()) : ReportBuilder.from(delta.key(), stored);

@@ -29,7 +29,7 @@ final class ReportProcessor implements Processor<String, ReportDelta, String, Qu
 
   @Override
   public void process(Record<String, ReportDelta> record) {
-    context.forward(record.withValue(aggregator.apply(record.value())));
+    context.forward(record.withValue(aggregator.apply(record.key(), record.value())));
     metrics.reportsPublished(1);
   }
 }

@@ -3,6 +3,7 @@ package org.mniststream.app.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class LatencyHistogramTest {
@@ -36,6 +37,35 @@ class LatencyHistogramTest {
     assertThat(merged.count()).isEqualTo(100);
     assertThat(merged.percentile(50)).isEqualTo(50);
     assertThat(merged.percentile(99)).isEqualTo(99);
+  }
+
+  @Test
+  void shouldKeepRecordingIntoADecodedHistogramAsIntoTheOriginal() {
+    LatencyHistogram original = LatencyHistogram.empty();
+    original.record(3);
+    original.record(70_000);
+    LatencyHistogram decoded = LatencyHistogram.decode(original.encode());
+
+    original.record(12_345_678);
+    decoded.record(12_345_678);
+
+    assertThat(decoded.encode()).isEqualTo(original.encode());
+    assertThat(decoded.percentile(99)).isEqualTo(original.percentile(99));
+  }
+
+  @Test
+  void shouldBringAHistogramOfAnotherPrecisionToThisOne() {
+    Histogram finer = new Histogram(1, LatencyHistogram.MAX_MS, 3);
+    LatencyHistogram same = LatencyHistogram.empty();
+    for (long v = 1; v <= 100; v++) {
+      finer.recordValue(v);
+      same.record(v);
+    }
+    ByteBuffer encoded = ByteBuffer.allocate(finer.getNeededByteBufferCapacity());
+    finer.encodeIntoByteBuffer(encoded);
+    encoded.flip();
+
+    assertThat(LatencyHistogram.decode(encoded).encode()).isEqualTo(same.encode());
   }
 
   @Test

@@ -107,6 +107,25 @@ class QualityEngineTest {
   }
 
   @Test
+  void shouldExpireAnEventIndexedBeforeEveryEventTheEngineHasAlreadyScanned() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    QualityEngine engine =
+        new QualityEngine(
+            QualitySettings.DEFAULTS, QualityStore.inMemory(), new QualityMetrics(meters));
+    // Given an engine whose expiry index starts at 10 h (it scanned it on this prediction)
+    engine.onPrediction(prediction("first", 1, Route.ACTIVE, 5, 0.9f, 10 * HOUR));
+
+    // When a label of another event comes with an earlier time, then predictions move on
+    engine.onLabel(label("unknown", 4, "review", 0));
+    engine.onPrediction(prediction("later", 1, Route.ACTIVE, 5, 0.9f, 48 * HOUR));
+    assertThat(meters.counter(QualityMetrics.UNMATCHED).count()).isZero();
+    engine.onPrediction(prediction("latest", 1, Route.ACTIVE, 5, 0.9f, 48 * HOUR + 1));
+
+    // Then it expires 48 h after its label, not after the first event's time
+    assertThat(meters.counter(QualityMetrics.UNMATCHED).count()).isEqualTo(1);
+  }
+
+  @Test
   void shouldMeasureAccuracyCalibrationAndLatency() {
     List<SpecificRecord> inputs = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
