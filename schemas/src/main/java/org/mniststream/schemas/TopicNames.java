@@ -110,6 +110,16 @@ public record TopicNames(
 
   /** The record key of a model version on the models topic: sortable, unique per version. */
   public static String modelKey(String modelName, long version) {
-    return String.format("%s/%010d", modelName, version);
+    // not String.format: the quality app builds a key for every report update
+    if (version < 0) {
+      return String.format("%s/%010d", modelName, version);
+    }
+    String digits = Long.toString(version);
+    StringBuilder key = new StringBuilder(modelName.length() + 11 + digits.length());
+    key.append(modelName).append('/');
+    for (int i = digits.length(); i < 10; i++) {
+      key.append('0');
+    }
+    return key.append(digits).toString();
   }
 }

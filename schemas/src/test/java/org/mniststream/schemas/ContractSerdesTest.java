@@ -197,4 +197,11 @@ class ContractSerdesTest {
         .isInstanceOfSatisfying(
             AvroDecodingException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
+
+  @org.junit.jupiter.api.Test
+  void shouldPadModelKeysToTenDigitsLikeStringFormat() {
+    for (long v : new long[] {0, 1, 42, 9_999_999_999L, 12_345_678_901L, -5}) {
+      assertThat(TopicNames.modelKey("mnist", v)).isEqualTo(String.format("%s/%010d", "mnist", v));
+    }
+  }
 }
