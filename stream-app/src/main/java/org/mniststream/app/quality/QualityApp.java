@@ -55,9 +55,7 @@ public final class QualityApp implements AutoCloseable {
     p.put(
         StreamsConfig.APPLICATION_ID_CONFIG,
         p.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + APPLICATION_ID_SUFFIX);
-    p.remove(QualitySettings.ENABLED);
-    p.remove(QualitySettings.LATENESS_MS);
-    p.remove(QualitySettings.WINDOW_MS);
+    QualitySettings.KEYS.forEach(p::remove);
     return p;
   }
 

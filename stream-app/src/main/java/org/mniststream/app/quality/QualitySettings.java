@@ -13,17 +13,23 @@ import java.util.Properties;
  *     are kept twice this long, so a label up to twice as late is still told late, not unmatched.
  * @param window {@value #WINDOW_MS}: length of the tumbling windows reported besides "all", by the
  *     predictions' processedAt
+ * @param publishInterval {@value #PUBLISH_INTERVAL_MS}: a report changed by labels and predictions
+ *     is published at most this often (the changes in between applied at once); 0 publishes every
+ *     change
  */
-public record QualitySettings(boolean enabled, Duration lateness, Duration window) {
+public record QualitySettings(
+    boolean enabled, Duration lateness, Duration window, Duration publishInterval) {
   public static final String ENABLED = "quality.enabled";
   public static final String LATENESS_MS = "quality.lateness-ms";
   public static final String WINDOW_MS = "quality.window-ms";
+  public static final String PUBLISH_INTERVAL_MS = "quality.publish-interval-ms";
 
   /** Every key of these settings. */
-  public static final List<String> KEYS = List.of(ENABLED, LATENESS_MS, WINDOW_MS);
+  public static final List<String> KEYS =
+      List.of(ENABLED, LATENESS_MS, WINDOW_MS, PUBLISH_INTERVAL_MS);
 
   public static final QualitySettings DEFAULTS =
-      new QualitySettings(false, Duration.ofHours(24), Duration.ofHours(1));
+      new QualitySettings(false, Duration.ofHours(24), Duration.ofHours(1), Duration.ofMillis(250));
 
   public QualitySettings {
     if (lateness.isNegative()) {
@@ -31,6 +37,10 @@ public record QualitySettings(boolean enabled, Duration lateness, Duration windo
     }
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException(WINDOW_MS + " must be >= 1, got " + window.toMillis());
+    }
+    if (publishInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          PUBLISH_INTERVAL_MS + " must be >= 0, got " + publishInterval.toMillis());
     }
   }
 
@@ -42,7 +52,9 @@ public record QualitySettings(boolean enabled, Duration lateness, Duration windo
     return new QualitySettings(
         Boolean.parseBoolean(enabled),
         Duration.ofMillis(millis(config, LATENESS_MS, DEFAULTS.lateness.toMillis())),
-        Duration.ofMillis(millis(config, WINDOW_MS, DEFAULTS.window.toMillis())));
+        Duration.ofMillis(millis(config, WINDOW_MS, DEFAULTS.window.toMillis())),
+        Duration.ofMillis(
+            millis(config, PUBLISH_INTERVAL_MS, DEFAULTS.publishInterval.toMillis())));
   }
 
   /** How long an event's predictions and labels are kept after the last of them. */

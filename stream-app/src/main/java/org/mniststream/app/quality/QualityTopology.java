@@ -58,6 +58,7 @@ public final class QualityTopology {
   public static final String EVENTS_STORE = "quality-events";
   public static final String REPORTS_STORE = "quality-reports";
   public static final String EXPIRY_STORE = "quality-expiry";
+  public static final String PENDING_STORE = "quality-pending";
 
   private QualityTopology() {}
 
@@ -68,6 +69,16 @@ public final class QualityTopology {
     builder.addStateStore(store(EVENTS_STORE, eventStateSerde()));
     builder.addStateStore(store(REPORTS_STORE, ContractSerdes.qualityReport()));
     builder.addStateStore(store(EXPIRY_STORE, bytes));
+    // deltas waiting for the next publication: small and short-lived, so in memory (restored from
+    // its changelog after a restart) and cached (a delta applied within a commit interval never
+    // reaches the changelog as more than its tombstone)
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(PENDING_STORE),
+                Serdes.String(),
+                json(ReportProcessor.PendingDelta.class))
+            .withLoggingEnabled(Map.of())
+            .withCachingEnabled());
 
     KStream<byte[], SpecificRecord> predictions =
         builder.stream(
@@ -102,7 +113,11 @@ public final class QualityTopology {
             EVENTS_STORE,
             EXPIRY_STORE)
         .repartition(Repartitioned.with(Serdes.String(), deltaSerde()).withName(BY_REPORT))
-        .process(() -> new ReportProcessor(metrics), Named.as("reports"), REPORTS_STORE)
+        .process(
+            () -> new ReportProcessor(metrics, settings.publishInterval()),
+            Named.as("reports"),
+            REPORTS_STORE,
+            PENDING_STORE)
         .to(
             topics.quality(),
             Produced.with(Serdes.String(), ContractSerdes.qualityReport()).withName("quality"));

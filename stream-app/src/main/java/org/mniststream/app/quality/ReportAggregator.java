@@ -1,5 +1,6 @@
 package org.mniststream.app.quality;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.mniststream.schemas.QualityReport;
@@ -19,6 +20,23 @@ final class ReportAggregator {
 
   QualityReport apply(ReportDelta delta) {
     return apply(delta.key().key(), delta);
+  }
+
+  /**
+   * Applies several deltas of one report, in order, and builds, stores and returns the report once:
+   * the same report as applying them one by one.
+   */
+  QualityReport applyAll(String key, List<ReportDelta> deltas) {
+    ReportKey reportKey = deltas.get(0).key();
+    QualityReport stored = get.apply(key);
+    ReportBuilder builder =
+        stored == null ? ReportBuilder.empty(reportKey) : ReportBuilder.from(reportKey, stored);
+    for (ReportDelta delta : deltas) {
+      delta.applyTo(builder);
+    }
+    QualityReport report = builder.build();
+    put.accept(key, report);
+    return report;
   }
 
   /** {@link #apply(ReportDelta)} with the delta's report key already written out. */

@@ -31,7 +31,9 @@ class QualitySettingsTest {
             Map.of("quality.enabled", "true", "quality.window-ms", "300000"));
 
     assertThat(QualitySettings.from(config))
-        .isEqualTo(new QualitySettings(true, Duration.ofMinutes(1), Duration.ofMinutes(5)));
+        .isEqualTo(
+            new QualitySettings(
+                true, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMillis(250)));
   }
 
   @Test

@@ -37,8 +37,10 @@ import org.mniststream.schemas.Route;
 import org.mniststream.schemas.TopicNames;
 
 /**
- * The production quality topology, with the production config, on a TopologyTestDriver. The driver
- * commits after every record, and a commit flushes the RocksDB stores: the scenarios stay small.
+ * The production quality topology, with the production config (every change published, {@code
+ * quality.publish-interval-ms=0}; {@link ReportPublishingTest} covers the interval), on a
+ * TopologyTestDriver. The driver commits after every record, and a commit flushes the RocksDB
+ * stores: the scenarios stay small.
  */
 class QualityTopologyTest {
   private Path stateDir;
@@ -57,7 +59,14 @@ class QualityTopologyTest {
         AppConfig.load(
             Optional.empty(),
             Map.of(),
-            Map.of("application.id", "quality-test", "state.dir", stateDir.toString()));
+            Map.of(
+                "application.id",
+                "quality-test",
+                "state.dir",
+                stateDir.toString(),
+                // every change published: the sequence is compared with the offline replay
+                QualitySettings.PUBLISH_INTERVAL_MS,
+                "0"));
     TopicNames names = TopicNames.from(config);
     driver =
         new TopologyTestDriver(
