@@ -48,7 +48,8 @@ class TopicProvisioningIT {
                       names.rollouts(),
                       names.instances(),
                       names.labels(),
-                      names.quality())
+                      names.quality(),
+                      names.decisions())
                   + " on "
                   + kafka.bootstrapServers()
                   + ": create them with `mnist-stream topics --create --set bootstrap.servers="
