@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
       JudgeBenchCommand.class,
       ChaosCommand.class,
       SampleEventsCommand.class,
+      DriftDataCommand.class,
       EmbeddedKafkaMain.class,
       MnistStreamCli.Help.class
     })
@@ -132,6 +133,7 @@ public final class MnistStreamCli implements Callable<Integer> {
                       events to a rollback or a promotion, false rollbacks over seeded runs
           chaos       kill -9 the app and restart the broker mid-stream; count losses, duplicates
           sample-events  write MNIST test images as ImageEvent files (for kcat and other clients)
+          drift-data  write a seeded 'new scanner' shift of MNIST as IDX files (--data-dir DIR)
         """;
   }
 }
