@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.trainer.stream.OffsetSelection;
-import org.mniststream.trainer.stream.OffsetSelection.Range;
 import org.mniststream.trainer.stream.ServingPreprocessing;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -36,25 +35,22 @@ final class StreamSource {
   @Option(
       names = "--offsets",
       paramLabel = "P:FROM-TO,...",
-      converter = RangesConverter.class,
       description =
           "Read only these partitions, each from offset FROM to TO (exclusive), e.g."
               + " 0:120-5000,1:0-4800.")
-  Map<Integer, Range> ranges = Map.of();
+  String ranges;
 
   @Option(
       names = "--from-offsets",
       paramLabel = "P:OFFSET,...",
-      converter = OffsetsConverter.class,
       description = "Start offsets of some partitions (the others: from their beginning).")
-  Map<Integer, Long> fromOffsets = Map.of();
+  String fromOffsets;
 
   @Option(
       names = "--to-offsets",
       paramLabel = "P:OFFSET,...",
-      converter = OffsetsConverter.class,
       description = "End offsets (exclusive) of some partitions (the others: to their end).")
-  Map<Integer, Long> toOffsets = Map.of();
+  String toOffsets;
 
   @Option(
       names = "--since",
@@ -110,29 +106,11 @@ final class StreamSource {
   /** The selection; IllegalArgumentException for a combination that does not make sense. */
   OffsetSelection selection() {
     return new OffsetSelection(
-        ranges, fromOffsets, toOffsets, Optional.ofNullable(since), Optional.ofNullable(until));
-  }
-
-  static final class RangesConverter implements ITypeConverter<Map<Integer, Range>> {
-    @Override
-    public Map<Integer, Range> convert(String value) {
-      try {
-        return OffsetSelection.parseRanges(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  static final class OffsetsConverter implements ITypeConverter<Map<Integer, Long>> {
-    @Override
-    public Map<Integer, Long> convert(String value) {
-      try {
-        return OffsetSelection.parseOffsets(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-    }
+        ranges == null ? Map.of() : OffsetSelection.parseRanges(ranges),
+        fromOffsets == null ? Map.of() : OffsetSelection.parseOffsets(fromOffsets),
+        toOffsets == null ? Map.of() : OffsetSelection.parseOffsets(toOffsets),
+        Optional.ofNullable(since),
+        Optional.ofNullable(until));
   }
 
   static final class InstantConverter implements ITypeConverter<Instant> {
