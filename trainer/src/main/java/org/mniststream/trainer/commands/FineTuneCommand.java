@@ -137,7 +137,7 @@ public final class FineTuneCommand implements Callable<Integer> {
             kafka.timeout());
     out.printf(
         Locale.ROOT,
-        "Read %d records of %s in %.1f s: %d labelled examples (%d inline, %d from %s),"
+        "Read %d records of %s in %.1f s: %d labelled examples (%d inline, %d %s),"
             + " skipped %s%n",
         examples.imageRecords(),
         StreamExamples.describe(examples.imagesTopic(), examples.imageRanges()),
@@ -145,7 +145,7 @@ public final class FineTuneCommand implements Callable<Integer> {
         examples.examples().count(),
         examples.labelledInline(),
         examples.labelledByTopic(),
-        examples.labelsTopic().orElse("no labels topic"),
+        examples.labelsTopic().map(t -> "from " + t).orElse("from a labels topic: none read"),
         examples.skipped().isEmpty() ? "none" : examples.skipped());
     StreamFineTune.Result result =
         StreamFineTune.run(
