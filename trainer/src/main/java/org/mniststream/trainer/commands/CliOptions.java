@@ -214,6 +214,16 @@ final class CliOptions {
     long timeoutSeconds;
 
     ModelsTopic topic() throws IOException {
+      return new ModelsTopic(
+          clientProperties(), topic, maxMessageBytes, Duration.ofSeconds(timeoutSeconds));
+    }
+
+    Duration timeout() {
+      return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    /** The client properties: --kafka-config, then --kafka-property, then --bootstrap-servers. */
+    Properties clientProperties() throws IOException {
       Properties props = new Properties();
       if (configFile != null) {
         try (Reader reader = Files.newBufferedReader(configFile)) {
@@ -225,7 +235,7 @@ final class CliOptions {
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
       }
       props.putIfAbsent(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, DEFAULT_BOOTSTRAP);
-      return new ModelsTopic(props, topic, maxMessageBytes, Duration.ofSeconds(timeoutSeconds));
+      return props;
     }
   }
 

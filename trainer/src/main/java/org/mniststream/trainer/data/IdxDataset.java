@@ -91,6 +91,19 @@ public record IdxDataset(byte[] pixels, byte[] labels, int count, int rows, int 
         Arrays.copyOf(pixels, n * imageSize()), Arrays.copyOf(labels, n), n, rows, cols);
   }
 
+  /** A new dataset with copies of {@code a}'s images, then {@code b}'s (of the same size). */
+  public static IdxDataset concat(IdxDataset a, IdxDataset b) {
+    if (a.rows != b.rows || a.cols != b.cols) {
+      throw new IllegalArgumentException(
+          "cannot join " + a.rows + "x" + a.cols + " and " + b.rows + "x" + b.cols + " images");
+    }
+    byte[] pixels = Arrays.copyOf(a.pixels, Math.addExact(a.pixels.length, b.pixels.length));
+    System.arraycopy(b.pixels, 0, pixels, a.pixels.length, b.pixels.length);
+    byte[] labels = Arrays.copyOf(a.labels, a.count + b.count);
+    System.arraycopy(b.labels, 0, labels, a.count, b.count);
+    return new IdxDataset(pixels, labels, a.count + b.count, a.rows, a.cols);
+  }
+
   @Override
   public String toString() {
     return "IdxDataset[count=" + count + ", rows=" + rows + ", cols=" + cols + "]";

@@ -116,6 +116,18 @@ public final class MnistTrainer {
     }
   }
 
+  /**
+   * Evaluates a version on a dataset through the serving path without the serving checks (for
+   * versions this process made or already checked, such as a fine-tune's parent and result).
+   */
+  public static EvaluationMetrics evaluateTrusted(ModelVersion version, IdxDataset data) {
+    try (LoadedModel loaded = LoadedModel.load(version, architectureOf(version))) {
+      return ModelEvaluator.evaluate(loaded, data, EVALUATION_BATCH);
+    } catch (MalformedModelException e) {
+      throw new IllegalStateException("the parameters do not load", e);
+    }
+  }
+
   private static TrainingResult run(
       Model model,
       TrainingSettings settings,
