@@ -48,7 +48,9 @@ class TopicProvisioningIT {
                       names.rollouts(),
                       names.instances(),
                       names.labels(),
-                      names.quality())
+                      names.quality(),
+                      names.decisions(),
+                      names.review())
                   + " on "
                   + kafka.bootstrapServers()
                   + ": create them with `mnist-stream topics --create --set bootstrap.servers="
