@@ -649,7 +649,9 @@
     if (key === reviewShown) return;
     reviewShown = key;
     if (!items.length) { replace($('review'), [h('div', { class: 'empty' }, 'nothing to review')]); return; }
-    replace($('review'), [h('div', { class: 'review-list' }, items.map(function (i) {
+    var list = h('div', { class: 'review-list' });
+    replace($('review'), [list]);
+    replace(list, items.map(function (i) {
       var status = h('span', { class: 'status' });
       var card = h('div', { class: 'review-item', 'data-event-id': i.eventId, title: i.eventId },
         thumbnail(i),
@@ -667,7 +669,7 @@
           });
         }));
       return card;
-    }))]);
+    }));
   }
 
   /* ---------- drawing and classifying ---------- */
