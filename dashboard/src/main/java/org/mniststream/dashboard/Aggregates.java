@@ -173,6 +173,11 @@ final class Aggregates {
     drawn.put(eventId, new Drawn(eventId, clock.instant()));
   }
 
+  /** Whether {@code eventId} is a digit drawn on this page (one of the latest tracked). */
+  synchronized boolean drawnKnown(String eventId) {
+    return drawn.containsKey(eventId);
+  }
+
   /** Sending the drawn digit failed: forget it. */
   synchronized void drawnFailed(String eventId) {
     drawn.remove(eventId);

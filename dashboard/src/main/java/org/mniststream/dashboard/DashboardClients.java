@@ -16,17 +16,19 @@ import org.mniststream.schemas.TopicNames;
 import org.mniststream.topics.TopicReader;
 
 /**
- * The dashboard's four Kafka clients: the consumer of the topics it shows, the producer of the
- * digits drawn on its page, the consumer of the instances topic (the fleet), and the consumer of
- * the quality, rollouts and decisions topics (the quality panel). Made by the caller and handed to
- * {@link DashboardServer#start}, which owns them from then on (it closes them when it stops, and
- * when it cannot start).
+ * The dashboard's five Kafka clients: the consumer of the topics it shows, the producer of the
+ * digits drawn on its page and of the labels people give there, the consumer of the instances topic
+ * (the fleet), the consumer of the quality, rollouts and decisions topics (the quality panel), and
+ * the consumer of the review topic (the review panel). Made by the caller and handed to {@link
+ * DashboardServer#start}, which owns them from then on (it closes them when it stops, and when it
+ * cannot start).
  */
 public record DashboardClients(
     Consumer<byte[], byte[]> consumer,
     Producer<String, byte[]> producer,
     Consumer<byte[], byte[]> fleetConsumer,
-    Consumer<byte[], byte[]> qualityConsumer)
+    Consumer<byte[], byte[]> qualityConsumer,
+    Consumer<byte[], byte[]> reviewConsumer)
     implements AutoCloseable {
 
   /**
@@ -37,11 +39,17 @@ public record DashboardClients(
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka));
     KafkaConsumer<byte[], byte[]> fleetConsumer = null;
     KafkaConsumer<byte[], byte[]> qualityConsumer = null;
+    KafkaConsumer<byte[], byte[]> reviewConsumer = null;
     try {
       fleetConsumer = new KafkaConsumer<>(fleetConsumerConfig(kafka));
       qualityConsumer = new KafkaConsumer<>(qualityConsumerConfig(kafka));
+      reviewConsumer = new KafkaConsumer<>(reviewConsumerConfig(kafka));
       return new DashboardClients(
-          consumer, new KafkaProducer<>(producerConfig(kafka)), fleetConsumer, qualityConsumer);
+          consumer,
+          new KafkaProducer<>(producerConfig(kafka)),
+          fleetConsumer,
+          qualityConsumer,
+          reviewConsumer);
     } catch (RuntimeException e) {
       consumer.close();
       if (fleetConsumer != null) {
@@ -49,6 +57,9 @@ public record DashboardClients(
       }
       if (qualityConsumer != null) {
         qualityConsumer.close();
+      }
+      if (reviewConsumer != null) {
+        reviewConsumer.close();
       }
       throw e;
     }
@@ -96,6 +107,17 @@ public record DashboardClients(
     return props;
   }
 
+  /**
+   * No group, read_committed (a review request of an aborted transaction was never served): the
+   * review consumer positions itself near the end of each partition (see {@link ReviewConsumer}).
+   */
+  static Properties reviewConsumerConfig(Properties kafka) {
+    Properties props =
+        TopicReader.consumerConfig(clientProperties(kafka), "mnist-dashboard-review");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    return props;
+  }
+
   static Properties producerConfig(Properties kafka) {
     Properties props = clientProperties(kafka);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -121,7 +143,7 @@ public record DashboardClients(
     return props;
   }
 
-  /** Flushes the producer (a few seconds at most) and closes the four. */
+  /** Flushes the producer (a few seconds at most) and closes the five. */
   @Override
   public void close() {
     try {
@@ -133,7 +155,11 @@ public record DashboardClients(
         try {
           fleetConsumer.close();
         } finally {
-          qualityConsumer.close();
+          try {
+            qualityConsumer.close();
+          } finally {
+            reviewConsumer.close();
+          }
         }
       }
     }

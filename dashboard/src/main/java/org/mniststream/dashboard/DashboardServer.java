@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.InstanceHeartbeat;
+import org.mniststream.schemas.LabelEvent;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.schemas.json.JsonCodec;
 import org.slf4j.Logger;
@@ -48,8 +49,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/state}: the same JSON snapshot, for tests and scripts;
  *   <li>{@code POST /api/draw}: a drawn digit (see {@link DrawRequest}); produces a real {@code
  *       ImageEvent} with a fresh event id and source {@value #SOURCE} to the image-events topic and
- *       answers {@code 202 {"eventId": ...}}; its prediction comes back on {@code /events}.
+ *       answers {@code 202 {"eventId": ...}}; its prediction comes back on {@code /events};
+ *   <li>{@code POST /api/draw/label}: "wrong, it was N" for a digit drawn on the page ({@code
+ *       {"eventId": ..., "label": N}}, see {@link LabelRequest}): produces a {@code LabelEvent}
+ *       labelled by {@value #DRAW_LABELLER} to the labels topic;
+ *   <li>{@code POST /api/review/label}: a person's label for an item of the review panel (same
+ *       body): produces a {@code LabelEvent} labelled by {@value #REVIEW_LABELLER} and removes the
+ *       item.
  * </ul>
+ *
+ * <p>The review panel is read from the review topic (see {@link ReviewConsumer}): the latest
+ * low-confidence predictions not labelled yet, with the image the model saw.
  *
  * <p>What is aggregated where: <b>the page aggregates the topic; model state per instance</b>. The
  * predictions topic is shared by every stream-app instance, so throughput, latency, accuracy, the
@@ -77,6 +87,12 @@ public final class DashboardServer implements AutoCloseable {
   /** The {@code source} of the image events drawn on the page. */
   public static final String SOURCE = "dashboard-canvas";
 
+  /** The {@code labelledBy} of a label given in the review panel. */
+  public static final String REVIEW_LABELLER = "dashboard-review";
+
+  /** The {@code labelledBy} of a "wrong, it was N" of the draw panel. */
+  public static final String DRAW_LABELLER = "dashboard-draw";
+
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
   private static final String WEB = "/org/mniststream/dashboard/web/";
   private static final Map<String, String[]> STATIC =
@@ -98,6 +114,8 @@ public final class DashboardServer implements AutoCloseable {
   private final FleetConsumer fleet;
   private final QualityBoard qualityBoard = new QualityBoard();
   private final QualityConsumer quality;
+  private final ReviewQueue reviewQueue = new ReviewQueue();
+  private final ReviewConsumer review;
   private final List<InstancePoller.Target> extraApps;
   private final SseHub hub = new SseHub();
   private final HttpServer server;
@@ -120,6 +138,7 @@ public final class DashboardServer implements AutoCloseable {
     this.extraApps = extraAppUrls.stream().map(u -> new InstancePoller.Target(u, null)).toList();
     this.fleet = new FleetConsumer(clients.fleetConsumer(), topics.instances(), clock);
     this.quality = new QualityConsumer(clients.qualityConsumer(), topics, qualityBoard);
+    this.review = new ReviewConsumer(clients.reviewConsumer(), topics.review(), reviewQueue);
     this.producer = clients.producer();
     this.consumer =
         new StreamConsumer(
@@ -136,6 +155,9 @@ public final class DashboardServer implements AutoCloseable {
     server.createContext("/events", this::events);
     server.createContext("/api/state", this::state);
     server.createContext("/api/draw", this::draw);
+    server.createContext("/api/draw/label", ex -> label(ex, "/api/draw/label", DRAW_LABELLER));
+    server.createContext(
+        "/api/review/label", ex -> label(ex, "/api/review/label", REVIEW_LABELLER));
   }
 
   /**
@@ -168,12 +190,13 @@ public final class DashboardServer implements AutoCloseable {
     d.consumer.start();
     d.fleet.start();
     d.quality.start();
+    d.review.start();
     d.server.start();
     d.ticker.scheduleWithFixedDelay(d::safePoll, 0, 1, TimeUnit.SECONDS);
     d.ticker.scheduleAtFixedRate(d::tick, 1, 1, TimeUnit.SECONDS);
     LOG.info(
         "Dashboard on {} (topics {}, {}, {}, {}; fleet from {}; quality from {}, {}, {};"
-            + " stream apps also at {})",
+            + " review from {}, labels to {}; stream apps also at {})",
         d.url(),
         topics.predictions(),
         topics.shadowPredictions(),
@@ -183,6 +206,8 @@ public final class DashboardServer implements AutoCloseable {
         topics.quality(),
         topics.rollouts(),
         topics.decisions(),
+        topics.review(),
+        topics.labels(),
         extraAppUrls);
     return d;
   }
@@ -216,7 +241,8 @@ public final class DashboardServer implements AutoCloseable {
       @JsonUnwrapped Aggregates.Snapshot aggregates,
       List<InstancePoller.InstanceStatus> instances,
       Fleet.Snapshot fleet,
-      QualityBoard.Snapshot quality) {}
+      QualityBoard.Snapshot quality,
+      ReviewQueue.Snapshot review) {}
 
   record Topics(
       String images,
@@ -226,10 +252,15 @@ public final class DashboardServer implements AutoCloseable {
       String instances,
       String quality,
       String rollouts,
-      String decisions) {}
+      String decisions,
+      String review,
+      String labels) {}
 
   /** The answer to an accepted drawing: the image event it became. */
   record DrawAccepted(String eventId, String encoding, int width, int height) {}
+
+  /** The answer to an accepted label: the label event produced. */
+  record LabelAccepted(String eventId, int label, String labelledBy) {}
 
   record ErrorBody(String error) {}
 
@@ -246,12 +277,15 @@ public final class DashboardServer implements AutoCloseable {
             topics.instances(),
             topics.quality(),
             topics.rollouts(),
-            topics.decisions()),
+            topics.decisions(),
+            topics.review(),
+            topics.labels()),
         hub.clients(),
         aggregates.snapshot(),
         poller.snapshot(),
         fleet.snapshot(),
-        qualityBoard.snapshot());
+        qualityBoard.snapshot(),
+        reviewQueue.snapshot());
   }
 
   /** The JSON state snapshot, as {@code /api/state} serves it. */
@@ -401,6 +435,78 @@ public final class DashboardServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A label from a panel: the event id must be one that panel shows (a review item, a digit drawn
+   * here), so the endpoint cannot be used to label arbitrary events.
+   */
+  private void label(HttpExchange ex, String path, String labelledBy) throws IOException {
+    try (ex) {
+      if (!exactPath(ex, path) || !allow(ex, "POST")) {
+        return;
+      }
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readNBytes(LabelRequest.MAX_BODY_BYTES + 1);
+      }
+      if (body.length > LabelRequest.MAX_BODY_BYTES) {
+        error(ex, 413, "body larger than " + LabelRequest.MAX_BODY_BYTES + " bytes");
+        return;
+      }
+      LabelRequest.Label label;
+      try {
+        label = LabelRequest.parse(body);
+      } catch (LabelRequest.InvalidLabelException e) {
+        error(ex, 400, e.getMessage());
+        return;
+      }
+      boolean known =
+          REVIEW_LABELLER.equals(labelledBy)
+              ? reviewQueue.get(label.eventId()).isPresent()
+              : aggregates.drawnKnown(label.eventId());
+      if (!known) {
+        error(
+            ex,
+            404,
+            REVIEW_LABELLER.equals(labelledBy)
+                ? "no review item for this event id (labelled already, or too old)"
+                : "no digit drawn on this page has this event id");
+        return;
+      }
+      LabelEvent event =
+          LabelEvent.newBuilder()
+              .setEventId(label.eventId())
+              .setLabel(label.label())
+              .setLabelledBy(labelledBy)
+              .setLabelledAt(clock.instant())
+              .build();
+      try {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.labels(), label.eventId(), ContractSerdes.labelEvent().encode(event)))
+            .get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        LOG.warn("Sending a label to {} failed: {}", topics.labels(), cause.toString());
+        error(ex, 503, "could not send the label event to Kafka: " + cause.getMessage());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        error(ex, 503, "interrupted");
+        return;
+      }
+      if (REVIEW_LABELLER.equals(labelledBy)) {
+        reviewQueue.labelled(label.eventId());
+      }
+      LOG.debug("Label {} for {} sent ({})", label.label(), label.eventId(), labelledBy);
+      send(
+          ex,
+          202,
+          "application/json",
+          JsonCodec.write(new LabelAccepted(label.eventId(), label.label(), labelledBy)));
+    }
+  }
+
   private static boolean exactPath(HttpExchange ex, String path) throws IOException {
     if (path.equals(ex.getRequestURI().getPath())) {
       return true;
@@ -462,6 +568,7 @@ public final class DashboardServer implements AutoCloseable {
     consumer.close();
     fleet.close();
     quality.close();
+    review.close();
     producer.close(Duration.ofSeconds(5));
     LOG.info("Dashboard on port {} stopped", port());
   }

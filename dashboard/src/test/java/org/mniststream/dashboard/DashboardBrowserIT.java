@@ -106,6 +106,7 @@ class DashboardBrowserIT {
     kafka.createTopic(topics.rollouts(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.decisions(), 1, Map.of());
+    kafka.createTopic(topics.review(), 2, Map.of());
     Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(
@@ -203,6 +204,21 @@ class DashboardBrowserIT {
     assertThat(drawn.get("status").textValue()).isEqualTo("classified");
     assertThat(drawn.get("predicted").asText()).isEqualTo(predicted);
     LOG.info("The drawn 7 came back as {} ({})", predicted, eventId);
+
+    // When the person says "wrong, it was N" (any digit but the predicted one)
+    String truth = "7".equals(predicted) ? "1" : "7";
+    browser
+        .findElement(By.cssSelector("#draw-wrong-digits button[data-digit='" + truth + "']"))
+        .click();
+
+    // Then the page thanks them: a label event for the drawing went to the labels topic
+    await()
+        .atMost(ROUND_TRIP)
+        .untilAsserted(
+            () ->
+                assertThat(browser.findElement(By.id("draw-wrong-status")).getText())
+                    .isEqualTo(
+                        "thanks: labelled " + truth + " (a label event for " + eventId + ")"));
 
     // When the quality app reports on v1 and the judge decides (their records, produced here: the
     // app of this test runs without them)

@@ -245,7 +245,11 @@ class DashboardServerTest {
     try (DashboardServer fleetDashboard =
         DashboardServer.start(
             new DashboardClients(
-                nowhere.consumer(), nowhere.producer(), fleetConsumer, nowhere.qualityConsumer()),
+                nowhere.consumer(),
+                nowhere.producer(),
+                fleetConsumer,
+                nowhere.qualityConsumer(),
+                nowhere.reviewConsumer()),
             TopicNames.DEFAULTS,
             List.of(),
             0)) {
@@ -336,14 +340,57 @@ class DashboardServerTest {
   }
 
   @Test
+  void shouldRefuseInvalidLabelsWithAReasonAndProduceNothing() throws Exception {
+    for (String path : List.of("/api/review/label", "/api/draw/label")) {
+      HttpResponse<String> empty = post(path, "");
+      HttpResponse<String> notJson = post(path, "label=3");
+      HttpResponse<String> noId = post(path, "{\"label\":3}");
+      HttpResponse<String> tooBig = post(path, "{\"eventId\":\"e-1\",\"label\":10}");
+      HttpResponse<String> negative = post(path, "{\"eventId\":\"e-1\",\"label\":-1}");
+      HttpResponse<String> text = post(path, "{\"eventId\":\"e-1\",\"label\":\"7\"}");
+      HttpResponse<String> fraction = post(path, "{\"eventId\":\"e-1\",\"label\":7.5}");
+      HttpResponse<String> longId =
+          post(path, "{\"eventId\":\"" + "x".repeat(201) + "\",\"label\":7}");
+      HttpResponse<String> control = post(path, "{\"eventId\":\"a\\u0000b\",\"label\":7}");
+      // well-formed, but for an event the panel does not show
+      HttpResponse<String> unknown = post(path, "{\"eventId\":\"nobody-drew-it\",\"label\":7}");
+
+      assertThat(List.of(empty, notJson, noId, tooBig, negative, text, fraction, longId, control))
+          .as(path)
+          .allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(400));
+      assertThat(JsonCodec.readTree(tooBig.body()).get("error").textValue())
+          .isEqualTo("label must be a digit 0-9, got 10");
+      assertThat(JsonCodec.readTree(noId.body()).get("error").textValue())
+          .isEqualTo("eventId must be a non-empty string");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(get(path).statusCode()).isEqualTo(405);
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(dashboard.url().resolve(path))
+                          .POST(
+                              HttpRequest.BodyPublishers.ofByteArray(
+                                  new byte[LabelRequest.MAX_BODY_BYTES + 10]))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(413);
+    }
+    assertThat(post("/api/review/labelx", "{}").statusCode()).isEqualTo(404);
+    JsonNode review = JsonCodec.readTree(dashboard.stateJson()).get("review");
+    assertThat(review.get("items").isEmpty()).isTrue();
+    assertThat(review.get("capacity").intValue()).isEqualTo(ReviewQueue.CAPACITY);
+  }
+
+  @Test
   void shouldFailClearlyAndCloseItsKafkaClientsWhenThePortIsTaken() {
     // Given a port already served (by the dashboard of this test)
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
     MockProducer<String, byte[]> producer = new MockProducer<>();
     MockConsumer<byte[], byte[]> fleetConsumer = new MockConsumer<>("earliest");
     MockConsumer<byte[], byte[]> qualityConsumer = new MockConsumer<>("earliest");
+    MockConsumer<byte[], byte[]> reviewConsumer = new MockConsumer<>("latest");
     DashboardClients clients =
-        new DashboardClients(consumer, producer, fleetConsumer, qualityConsumer);
+        new DashboardClients(consumer, producer, fleetConsumer, qualityConsumer, reviewConsumer);
 
     // When a second dashboard is started on it
     assertThatThrownBy(
@@ -356,6 +403,7 @@ class DashboardServerTest {
     assertThat(producer.closed()).isTrue();
     assertThat(fleetConsumer.closed()).isTrue();
     assertThat(qualityConsumer.closed()).isTrue();
+    assertThat(reviewConsumer.closed()).isTrue();
   }
 
   @Test

@@ -15,7 +15,11 @@ public final class ContractSerdes {
    * Released schema baselines, oldest first; each lives under resources {@code baseline/<v>/} and
    * holds the types first released (or changed) in it: v1 the first five, v2 InstanceHeartbeat,
    * LabelEvent and QualityReport, v3 JudgeDecision and the judged-rollout fields of ModelRollout
+<<<<<<< HEAD
    * and the BASELINE route of Prediction, and ModelVersion's provenance.
+=======
+   * and the BASELINE route of Prediction, and ReviewRequest.
+>>>>>>> i14b
    */
   public static final List<String> RELEASED_BASELINES = List.of("v1", "v2", "v3");
 
@@ -57,6 +61,10 @@ public final class ContractSerdes {
 
   public static AvroSerde<JudgeDecision> judgeDecision() {
     return create(JudgeDecision.class, JudgeDecision.getClassSchema());
+  }
+
+  public static AvroSerde<ReviewRequest> reviewRequest() {
+    return create(ReviewRequest.class, ReviewRequest.getClassSchema());
   }
 
   /** The released baseline schema of a contract type, e.g. {@code baseline("v1", "ImageEvent")}. */

@@ -20,7 +20,8 @@ public record TopicNames(
     String instances,
     String labels,
     String quality,
-    String decisions) {
+    String decisions,
+    String review) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -33,7 +34,8 @@ public record TopicNames(
           "mnist.instances",
           "mnist.labels",
           "mnist.quality",
-          "mnist.rollout-decisions");
+          "mnist.rollout-decisions",
+          "mnist.review");
 
   public static final String IMAGES = "topics.images";
   public static final String PREDICTIONS = "topics.predictions";
@@ -45,6 +47,7 @@ public record TopicNames(
   public static final String LABELS = "topics.labels";
   public static final String QUALITY = "topics.quality";
   public static final String DECISIONS = "topics.decisions";
+  public static final String REVIEW = "topics.review";
 
   /** Every configuration key that names a topic. */
   public static final List<String> KEYS =
@@ -58,7 +61,8 @@ public record TopicNames(
           INSTANCES,
           LABELS,
           QUALITY,
-          DECISIONS);
+          DECISIONS,
+          REVIEW);
 
   /** Reads the {@link #KEYS} properties, falling back to {@link #DEFAULTS}. */
   public static TopicNames from(Properties props) {
@@ -72,7 +76,8 @@ public record TopicNames(
         props.getProperty(INSTANCES, DEFAULTS.instances),
         props.getProperty(LABELS, DEFAULTS.labels),
         props.getProperty(QUALITY, DEFAULTS.quality),
-        props.getProperty(DECISIONS, DEFAULTS.decisions));
+        props.getProperty(DECISIONS, DEFAULTS.decisions),
+        props.getProperty(REVIEW, DEFAULTS.review));
   }
 
   /**
@@ -90,22 +95,25 @@ public record TopicNames(
         prefix + DEFAULTS.instances,
         prefix + DEFAULTS.labels,
         prefix + DEFAULTS.quality,
-        prefix + DEFAULTS.decisions);
+        prefix + DEFAULTS.decisions,
+        prefix + DEFAULTS.review);
   }
 
   /** These names as configuration properties, the inverse of {@link #from}. */
   public Map<String, String> toProperties() {
-    return Map.of(
-        IMAGES, images,
-        PREDICTIONS, predictions,
-        SHADOW_PREDICTIONS, shadowPredictions,
-        MODELS, models,
-        ROLLOUTS, rollouts,
-        DEAD_LETTERS, deadLetters,
-        INSTANCES, instances,
-        LABELS, labels,
-        QUALITY, quality,
-        DECISIONS, decisions);
+    // Map.ofEntries: Map.of takes at most ten pairs
+    return Map.ofEntries(
+        Map.entry(IMAGES, images),
+        Map.entry(PREDICTIONS, predictions),
+        Map.entry(SHADOW_PREDICTIONS, shadowPredictions),
+        Map.entry(MODELS, models),
+        Map.entry(ROLLOUTS, rollouts),
+        Map.entry(DEAD_LETTERS, deadLetters),
+        Map.entry(INSTANCES, instances),
+        Map.entry(LABELS, labels),
+        Map.entry(QUALITY, quality),
+        Map.entry(DECISIONS, decisions),
+        Map.entry(REVIEW, review));
   }
 
   /** The record key of a model version on the models topic: sortable, unique per version. */

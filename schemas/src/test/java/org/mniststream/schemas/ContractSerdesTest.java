@@ -118,6 +118,29 @@ class ContractSerdesTest {
             .build();
     AvroSerde<QualityReport> reports = ContractSerdes.qualityReport();
     assertThat(reports.decode(reports.encode(report))).isEqualTo(report);
+
+    ReviewRequest review =
+        ReviewRequest.newBuilder()
+            .setEventId("e-1")
+            .setEventTime(NOW)
+            .setModelName("mnist")
+            .setModelVersion(3)
+            .setRoute("ACTIVE")
+            .setPredictedClass(7)
+            .setConfidence(0.41f)
+            .setProbabilities(List.of(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.41f, 0.39f, 0.2f))
+            .setReason(ReviewReason.LOW_CONFIDENCE)
+            .setThreshold(0.6f)
+            .setWidth(28)
+            .setHeight(28)
+            .setPixels(ByteBuffer.wrap(new byte[784]))
+            .setSourceTopic("mnist.image-events")
+            .setSourcePartition(2)
+            .setSourceOffset(42)
+            .setRequestedAt(NOW)
+            .build();
+    AvroSerde<ReviewRequest> reviews = ContractSerdes.reviewRequest();
+    assertThat(reviews.decode(reviews.encode(review))).isEqualTo(review);
   }
 
   @Test
@@ -131,6 +154,7 @@ class ContractSerdesTest {
         .containsExactlyInAnyOrderElementsOf(TopicNames.KEYS);
     assertThat(prefixed.labels()).isEqualTo("run-1.mnist.labels");
     assertThat(prefixed.quality()).isEqualTo("run-1.mnist.quality");
+    assertThat(prefixed.review()).isEqualTo("run-1.mnist.review");
   }
 
   @Test

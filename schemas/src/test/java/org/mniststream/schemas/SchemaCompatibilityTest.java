@@ -34,7 +34,8 @@ class SchemaCompatibilityTest {
         Arguments.of("InstanceHeartbeat", InstanceHeartbeat.getClassSchema()),
         Arguments.of("LabelEvent", LabelEvent.getClassSchema()),
         Arguments.of("QualityReport", QualityReport.getClassSchema()),
-        Arguments.of("JudgeDecision", JudgeDecision.getClassSchema()));
+        Arguments.of("JudgeDecision", JudgeDecision.getClassSchema()),
+        Arguments.of("ReviewRequest", ReviewRequest.getClassSchema()));
   }
 
   @ParameterizedTest(name = "{0}")

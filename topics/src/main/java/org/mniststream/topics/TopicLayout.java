@@ -32,6 +32,7 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
   static final Duration INSTANCES_TOMBSTONE_RETENTION = Duration.ofDays(1);
   static final Duration LABELS_RETENTION = Duration.ofDays(7);
   static final Duration DECISIONS_RETENTION = Duration.ofDays(365);
+  static final Duration REVIEW_RETENTION = Duration.ofDays(7);
 
   /** The replication factor for a cluster of {@code brokers} nodes: min(3, brokers). */
   public static short replicationFactorFor(int brokers) {
@@ -99,7 +100,14 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
             names.decisions(),
             1,
             retention(DECISIONS_RETENTION),
-            "JudgeDecision: each decision of the rollout judge, with its evidence"));
+            "JudgeDecision: each decision of the rollout judge, with its evidence"),
+        // keyed like the predictions, so the same partitions; a request nobody answers in a week
+        // is stale
+        spec(
+            names.review(),
+            imagePartitions,
+            retention(REVIEW_RETENTION),
+            "ReviewRequest: low-confidence predictions for a person to label (dashboard)"));
   }
 
   /** The topic named {@code name}, if it is one of the product's. */

@@ -41,7 +41,8 @@ class TopicLayoutTest {
             org.assertj.core.groups.Tuple.tuple("mnist.instances", 1),
             org.assertj.core.groups.Tuple.tuple("mnist.labels", 4),
             org.assertj.core.groups.Tuple.tuple("mnist.quality", 1),
-            org.assertj.core.groups.Tuple.tuple("mnist.rollout-decisions", 1));
+            org.assertj.core.groups.Tuple.tuple("mnist.rollout-decisions", 1),
+            org.assertj.core.groups.Tuple.tuple("mnist.review", 4));
     assertThat(layout.topic("mnist.models").orElseThrow().configs())
         .containsEntry("cleanup.policy", "compact")
         .containsEntry("max.message.bytes", "4194304");
@@ -62,6 +63,9 @@ class TopicLayoutTest {
     assertThat(layout.topic("mnist.rollout-decisions").orElseThrow().configs())
         .containsEntry("cleanup.policy", "delete")
         .containsEntry("retention.ms", Long.toString(365L * 24 * 3600 * 1000));
+    assertThat(layout.topic("mnist.review").orElseThrow().configs())
+        .containsEntry("cleanup.policy", "delete")
+        .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
     assertThat(layout.topic("mnist.image-events").orElseThrow().configs())
         .doesNotContainKey("retention.ms");
   }

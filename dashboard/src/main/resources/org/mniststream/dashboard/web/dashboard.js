@@ -180,6 +180,7 @@
     renderConfusion(s.confusion);
     renderDeadLetters(s.deadLetters, s.now);
     renderQuality(s.quality, s.now);
+    renderReview(s.review, s.now);
     if (pending) {
       (s.drawn || []).forEach(function (d) { if (d.eventId === pending && d.status !== 'pending') onDrawn(d); });
       if (pending && Date.now() - pendingSince > 30000) {
@@ -608,6 +609,69 @@
     replace($('decisions'), [table]);
   }
 
+  /* ---------- review panel: a person labels what the model was unsure of ---------- */
+
+  /** POSTs {eventId, label} to path; resolves with the answer's body, rejects with its error. */
+  function postLabel(path, eventId, label) {
+    return fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ eventId: eventId, label: label })
+    }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
+        return body;
+      });
+    });
+  }
+
+  function digitButtons(onPick, cls) {
+    var row = h('div', { class: cls || 'digits' });
+    for (var d = 0; d <= 9; d++) {
+      (function (digit) {
+        var b = h('button', { type: 'button', 'data-digit': String(digit), title: 'label ' + digit }, String(digit));
+        b.addEventListener('click', function () { onPick(digit, row); });
+        row.appendChild(b);
+      })(d);
+    }
+    return row;
+  }
+
+  var reviewShown = '';
+  function renderReview(r, now) {
+    if (!r) return;
+    var items = r.items || [];
+    setText('review-hint', 'low-confidence predictions from ' + state.topics.review + ' · ' + items.length +
+      ' to label (latest ' + r.capacity + ') · ' + fmt.int(r.seen) + ' seen' +
+      (r.undecodable ? ' · ' + fmt.int(r.undecodable) + ' undecodable skipped' : '') + ' · a click is a label event on ' + state.topics.labels);
+    // rebuilt only when the items change, so a click in progress is not lost to a re-render
+    var key = items.map(function (i) { return i.eventId; }).join('\n');
+    if (key === reviewShown) return;
+    reviewShown = key;
+    if (!items.length) { replace($('review'), [h('div', { class: 'empty' }, 'nothing to review')]); return; }
+    var list = h('div', { class: 'review-list' });
+    replace($('review'), [list]);
+    replace(list, items.map(function (i) {
+      var status = h('span', { class: 'status' });
+      var card = h('div', { class: 'review-item', 'data-event-id': i.eventId, title: i.eventId },
+        thumbnail(i),
+        h('div', { class: 'what' }, h('b', null, String(i.predicted)), ' at ' + fmt.pct(i.confidence, 0) + ' %',
+          h('small', null, ' ' + i.model + ' v' + i.version + ' ' + String(i.route).toLowerCase() + ' · threshold ' + fmt.pct(i.threshold, 0) + ' %')),
+        h('div', { class: 'what' }, status),
+        digitButtons(function (digit, row) {
+          Array.prototype.forEach.call(row.children, function (b) { b.disabled = true; });
+          status.textContent = 'sending ' + digit + '…';
+          postLabel('api/review/label', i.eventId, digit).then(function () {
+            card.parentNode && card.parentNode.removeChild(card);
+          }).catch(function (e) {
+            status.textContent = 'not sent: ' + e.message;
+            Array.prototype.forEach.call(row.children, function (b) { b.disabled = false; });
+          });
+        }));
+      return card;
+    }));
+  }
+
   /* ---------- drawing and classifying ---------- */
 
   var canvas = $('draw-canvas');
@@ -696,11 +760,34 @@
         'model v' + d.version + ' (' + d.route.toLowerCase() + ') · ' + d.latencyMs + ' ms through Kafka and back');
       setText('draw-event', d.eventId);
       probabilities(d.probabilities || []);
+      offerWrong(d.eventId, d.predicted);
     } else if (d.status === 'dead-lettered') {
       pending = null;
       resultState('error', '✕', 'dead-lettered: ' + d.reason, d.message || '');
     }
   }
+
+  /** "wrong, it was N" under a prediction: a label event for the drawing's event id. */
+  function offerWrong(eventId, predicted) {
+    var box = $('draw-wrong');
+    setText('draw-wrong-status', '');
+    replace($('draw-wrong-digits'), [digitButtons(function (digit, row) {
+      Array.prototype.forEach.call(row.children, function (b) { b.disabled = true; });
+      setText('draw-wrong-status', 'sending…');
+      postLabel('api/draw/label', eventId, digit).then(function () {
+        setText('draw-wrong-status', 'thanks: labelled ' + digit + ' (a label event for ' + eventId + ')');
+      }).catch(function (e) {
+        setText('draw-wrong-status', 'not sent: ' + e.message);
+        Array.prototype.forEach.call(row.children, function (b) { b.disabled = false; });
+      });
+    }, 'digits')]);
+    Array.prototype.forEach.call($('draw-wrong-digits').querySelectorAll('button'), function (b) {
+      if (b.getAttribute('data-digit') === String(predicted)) b.disabled = true;
+    });
+    box.hidden = false;
+  }
+
+  function hideWrong() { $('draw-wrong').hidden = true; replace($('draw-wrong-digits'), []); }
 
   function classify() {
     if (!drawnInk) {
@@ -709,6 +796,7 @@
     }
     var btn = $('classify');
     btn.disabled = true;
+    hideWrong();
     var el = $('draw-result');
     el.removeAttribute('data-predicted');
     el.removeAttribute('data-event-id');
@@ -740,6 +828,7 @@
   $('classify').addEventListener('click', classify);
   $('clear').addEventListener('click', function () {
     clearCanvas();
+    hideWrong();
     pending = null;
     $('draw-result').removeAttribute('data-predicted');
     $('draw-result').removeAttribute('data-event-id');

@@ -38,6 +38,9 @@ import java.util.Properties;
  * @param canaryPairedPercent {@value #CANARY_PAIRED_PERCENT}: share (0..100) of a canary's events
  *     that the active version also scores, as BASELINE predictions on the shadow topic, so that the
  *     canary is compared with it on the same events; a rollout's {@code pairedPercent} wins
+ * @param reviewConfidenceThreshold {@value #REVIEW_CONFIDENCE_THRESHOLD}: an ACTIVE or CANARY
+ *     prediction whose confidence is below it also goes to the review topic, for a person to label;
+ *     0 sends none, 1 (almost) every one
  */
 public record AppSettings(
     String modelName,
@@ -54,7 +57,8 @@ public record AppSettings(
     String instanceId,
     Duration heartbeatInterval,
     String advertisedHost,
-    int canaryPairedPercent) {
+    int canaryPairedPercent,
+    double reviewConfidenceThreshold) {
 
   public static final String MODEL_NAME = "model.name";
   public static final String BATCH_SIZE = "inference.batch.size";
@@ -71,6 +75,7 @@ public record AppSettings(
   public static final String INSTANCE_HEARTBEAT_MS = "instance.heartbeat-ms";
   public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
   public static final String CANARY_PAIRED_PERCENT = "canary.paired-percent";
+  public static final String REVIEW_CONFIDENCE_THRESHOLD = "review.confidence-threshold";
 
   /** Every app key with its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -95,6 +100,9 @@ public record AppSettings(
     require(
         canaryPairedPercent >= 0 && canaryPairedPercent <= 100,
         CANARY_PAIRED_PERCENT + " must be 0..100, got " + canaryPairedPercent);
+    require(
+        reviewConfidenceThreshold >= 0 && reviewConfidenceThreshold <= 1,
+        REVIEW_CONFIDENCE_THRESHOLD + " must be 0..1, got " + reviewConfidenceThreshold);
     trustedKeys = List.copyOf(trustedKeys);
   }
 
@@ -119,7 +127,8 @@ public record AppSettings(
         get(props, INSTANCE_ID).trim(),
         Duration.ofMillis(longValue(props, INSTANCE_HEARTBEAT_MS)),
         get(props, HTTP_ADVERTISED_HOST).trim(),
-        integer(props, CANARY_PAIRED_PERCENT));
+        integer(props, CANARY_PAIRED_PERCENT),
+        decimal(props, REVIEW_CONFIDENCE_THRESHOLD));
   }
 
   private static Map<String, String> defaults() {
@@ -139,6 +148,7 @@ public record AppSettings(
     d.put(INSTANCE_HEARTBEAT_MS, "2000");
     d.put(HTTP_ADVERTISED_HOST, "");
     d.put(CANARY_PAIRED_PERCENT, "100");
+    d.put(REVIEW_CONFIDENCE_THRESHOLD, "0.6");
     return Collections.unmodifiableMap(d);
   }
 
@@ -162,6 +172,19 @@ public record AppSettings(
       throw new IllegalArgumentException(
           key + " must be an integer, got '" + get(props, key) + "'");
     }
+  }
+
+  private static double decimal(Properties props, String key) {
+    String value = get(props, key).trim();
+    try {
+      double d = Double.parseDouble(value);
+      if (Double.isFinite(d)) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // refused below, in the same words as a non-finite value
+    }
+    throw new IllegalArgumentException(key + " must be a number, got '" + value + "'");
   }
 
   private static boolean bool(Properties props, String key) {

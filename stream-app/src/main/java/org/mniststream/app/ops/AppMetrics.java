@@ -19,6 +19,8 @@ import org.mniststream.schemas.Route;
  *       predictions topic, SHADOW and BASELINE on the shadow topic);
  *   <li>{@code mnist.dead.letters{reason}}: dead letters emitted; with the above, {@code events.in
  *       = predictions{route ACTIVE or CANARY} + dead.letters} once the buffers are flushed;
+ *   <li>{@code mnist.review.requests}: predictions also sent to the review topic (confidence below
+ *       {@code review.confidence-threshold}), not counted again in the balance above;
  *   <li>{@code mnist.inference.batch.size} and {@code mnist.inference.latency}: events per forward
  *       pass and time of one forward pass (normalization included), as histograms;
  *   <li>{@code mnist.event.latency}: receive-to-prediction time of each event (batch wait
@@ -35,6 +37,7 @@ public final class AppMetrics {
   static final String DEAD_LETTERS = "mnist.dead.letters";
   static final String BATCH_SIZE = "mnist.inference.batch.size";
   static final String SWAPS = "mnist.model.swaps";
+  static final String REVIEW_REQUESTS = "mnist.review.requests";
 
   private final MeterRegistry registry;
   private final Counter eventsIn;
@@ -43,6 +46,7 @@ public final class AppMetrics {
   private final Timer eventLatency;
   private final Timer rolloutConvergence;
   private final Counter swaps;
+  private final Counter reviewRequests;
 
   public AppMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -81,6 +85,10 @@ public final class AppMetrics {
         Counter.builder(SWAPS)
             .description("Changes of the serving routes (active, canary, shadow)")
             .register(registry);
+    this.reviewRequests =
+        Counter.builder(REVIEW_REQUESTS)
+            .description("Predictions also sent to the review topic for a person to label")
+            .register(registry);
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       deadLetterCounter(reason); // every reason shows up at 0, so alerts need no absent() rules
     }
@@ -110,6 +118,10 @@ public final class AppMetrics {
 
   public void deadLetter(DeadLetterReason reason) {
     deadLetterCounter(reason).increment();
+  }
+
+  public void reviewRequests(int count) {
+    reviewRequests.increment(count);
   }
 
   public void batch(int size, long nanos) {

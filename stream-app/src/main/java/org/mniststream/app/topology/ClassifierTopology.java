@@ -29,6 +29,10 @@ import org.mniststream.model.Sha256;
  *   <li>writes {@code topics.predictions.shadow} ({@code mnist.predictions.shadow}): key = the
  *       image event's key bytes, value = {@code Prediction} with route SHADOW (the shadow version,
  *       every event) or BASELINE (the active version, a sample of the canary's events);
+ *   <li>writes {@code topics.review} ({@code mnist.review}): key = the image event's key bytes,
+ *       value = {@code ReviewRequest}, for an ACTIVE or CANARY prediction whose confidence is below
+ *       {@code review.confidence-threshold} (the prediction itself goes to the predictions topic
+ *       all the same);
  *   <li>writes {@code topics.dead-letters} ({@code mnist.dead-letters}): key = the original key
  *       bytes (possibly null), value = {@code DeadLetter};
  *   <li>writes the changelog of the {@value #PENDING_STORE} store ({@code
@@ -45,6 +49,7 @@ public final class ClassifierTopology {
   public static final String PREDICTIONS_SINK = "predictions";
   public static final String SHADOW_SINK = "shadow-predictions";
   public static final String DEAD_LETTERS_SINK = "dead-letters";
+  public static final String REVIEW_SINK = "review-requests";
   public static final String PENDING_STORE = "pending-batch";
   public static final String MODELS_STORE = "models-global";
   public static final String ROLLOUTS_STORE = "rollouts-global";
@@ -68,7 +73,13 @@ public final class ClassifierTopology {
         CLASSIFIER,
         () ->
             new ClassifyProcessor(
-                validator, registry, clock, metrics, settings.batchSize(), settings.batchMaxWait()),
+                validator,
+                registry,
+                clock,
+                metrics,
+                settings.batchSize(),
+                settings.batchMaxWait(),
+                (float) settings.reviewConfidenceThreshold()),
         IMAGES_SOURCE);
     topology.addStateStore(pendingStore(), CLASSIFIER);
     topology.addSink(
@@ -88,6 +99,12 @@ public final class ClassifierTopology {
         topics.deadLetters().name(),
         topics.deadLetters().keySerde().serializer(),
         topics.deadLetters().valueSerde().serializer(),
+        CLASSIFIER);
+    topology.addSink(
+        REVIEW_SINK,
+        topics.review().name(),
+        topics.review().keySerde().serializer(),
+        topics.review().valueSerde().serializer(),
         CLASSIFIER);
     topology.addGlobalStore(
         globalStore(MODELS_STORE),

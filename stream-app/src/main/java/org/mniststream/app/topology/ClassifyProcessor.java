@@ -1,5 +1,6 @@
 package org.mniststream.app.topology;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,8 @@ import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.schemas.ReviewReason;
+import org.mniststream.schemas.ReviewRequest;
 import org.mniststream.schemas.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,13 @@ import org.slf4j.LoggerFactory;
  * event's key, timestamp and the batch's processedAt, so the quality app can compare a challenger
  * with the active version on the same events. Each event still gets exactly one prediction on the
  * predictions topic or one dead letter.
+ *
+ * <p>An ACTIVE or CANARY prediction whose confidence is below {@code review.confidence-threshold}
+ * also goes to the review topic as a {@code ReviewRequest} (same key and timestamp, the 28x28 image
+ * the model saw), for a person to label; it is an extra record, not a replacement, so the balance
+ * above still holds on the predictions topic. SHADOW and BASELINE predictions are never reviewed:
+ * nobody is served them, and a low-confidence event is reviewed once, for the version that served
+ * it.
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
@@ -66,6 +76,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
   private final AppMetrics metrics;
   private final int batchSize;
   private final Duration maxWait;
+  private final float reviewThreshold;
   private final ArrayDeque<KeyValue<Long, PendingEvent>> buffer = new ArrayDeque<>();
   private ProcessorContext<byte[], SpecificRecord> context;
   private KeyValueStore<Long, PendingEvent> store;
@@ -78,13 +89,15 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
       Clock clock,
       AppMetrics metrics,
       int batchSize,
-      Duration maxWait) {
+      Duration maxWait,
+      float reviewThreshold) {
     this.validator = validator;
     this.registry = registry;
     this.clock = clock;
     this.metrics = metrics;
     this.batchSize = batchSize;
     this.maxWait = maxWait;
+    this.reviewThreshold = reviewThreshold;
   }
 
   @Override
@@ -221,18 +234,24 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
     long nowMicros = micros(now);
     int[] served = new int[Route.values().length];
     int shadowServed = 0;
+    int reviewed = 0;
     int baselineServed = 0;
     for (int i = 0; i < n; i++) {
       PendingEvent event = batch.get(i).value;
       long latency = nowMicros - event.receivedAtMicros();
       if (probabilities[i] != null) {
         LoadedModel model = routing.model(routes[i]);
+        Prediction prediction = prediction(event, model, routes[i], probabilities[i], latency, now);
         context.forward(
-            new Record<byte[], SpecificRecord>(
-                event.key(),
-                prediction(event, model, routes[i], probabilities[i], latency, now),
-                event.timestamp()),
+            new Record<byte[], SpecificRecord>(event.key(), prediction, event.timestamp()),
             ClassifierTopology.PREDICTIONS_SINK);
+        if (prediction.getConfidence() < reviewThreshold) {
+          context.forward(
+              new Record<byte[], SpecificRecord>(
+                  event.key(), reviewRequest(event, prediction), event.timestamp()),
+              ClassifierTopology.REVIEW_SINK);
+          reviewed++;
+        }
         served[routes[i].ordinal()]++;
         metrics.eventLatency(latency);
       } else {
@@ -276,6 +295,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
       if (served[route.ordinal()] > 0) {
         metrics.predictions(route, routing.model(route).version(), served[route.ordinal()]);
       }
+    }
+    if (reviewed > 0) {
+      metrics.reviewRequests(reviewed);
     }
     if (shadowServed > 0) {
       metrics.predictions(Route.SHADOW, routing.shadow().version(), shadowServed);
@@ -356,6 +378,28 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
         .setLatencyMicros(Math.max(0, latencyMicros))
         .setProcessedAt(now)
         .setLabel(event.labelOrNull())
+        .build();
+  }
+
+  private ReviewRequest reviewRequest(PendingEvent event, Prediction prediction) {
+    return ReviewRequest.newBuilder()
+        .setEventId(prediction.getEventId())
+        .setEventTime(prediction.getEventTime())
+        .setModelName(prediction.getModelName())
+        .setModelVersion(prediction.getModelVersion())
+        .setRoute(prediction.getRoute().name())
+        .setPredictedClass(prediction.getPredictedClass())
+        .setConfidence(prediction.getConfidence())
+        .setProbabilities(prediction.getProbabilities())
+        .setReason(ReviewReason.LOW_CONFIDENCE)
+        .setThreshold(reviewThreshold)
+        .setWidth(ImageValidator.INPUT_SIDE)
+        .setHeight(ImageValidator.INPUT_SIDE)
+        .setPixels(ByteBuffer.wrap(event.pixels()))
+        .setSourceTopic(event.sourceTopic())
+        .setSourcePartition(event.partition())
+        .setSourceOffset(event.offset())
+        .setRequestedAt(prediction.getProcessedAt())
         .build();
   }
 

@@ -5,6 +5,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.schemas.ReviewRequest;
 import org.mniststream.schemas.Topic;
 import org.mniststream.schemas.TopicNames;
 
@@ -19,7 +20,8 @@ public record StreamTopics(
     Topic<byte[], Prediction> shadowPredictions,
     Topic<byte[], DeadLetter> deadLetters,
     Topic<byte[], byte[]> models,
-    Topic<byte[], byte[]> rollouts) {
+    Topic<byte[], byte[]> rollouts,
+    Topic<byte[], ReviewRequest> review) {
 
   public static StreamTopics from(TopicNames names) {
     Serde<byte[]> bytes = Serdes.ByteArray();
@@ -29,6 +31,7 @@ public record StreamTopics(
         new Topic<>(names.shadowPredictions(), bytes, ContractSerdes.prediction()),
         new Topic<>(names.deadLetters(), bytes, ContractSerdes.deadLetter()),
         new Topic<>(names.models(), bytes, bytes),
-        new Topic<>(names.rollouts(), bytes, bytes));
+        new Topic<>(names.rollouts(), bytes, bytes),
+        new Topic<>(names.review(), bytes, ContractSerdes.reviewRequest()));
   }
 }

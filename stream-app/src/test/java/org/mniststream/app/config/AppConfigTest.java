@@ -92,6 +92,30 @@ class AppConfigTest {
   }
 
   @Test
+  void shouldRefuseAReviewThresholdOutsideZeroToOneInOneLine() {
+    Properties tooHigh = new Properties();
+    tooHigh.setProperty("review.confidence-threshold", "1.5");
+    Properties notANumber = new Properties();
+    notANumber.setProperty("review.confidence-threshold", "low");
+    Properties nan = new Properties();
+    nan.setProperty("review.confidence-threshold", "NaN");
+    Properties off = new Properties();
+    off.setProperty("review.confidence-threshold", "0");
+
+    assertThat(AppSettings.from(new Properties()).reviewConfidenceThreshold()).isEqualTo(0.6);
+    assertThatThrownBy(() -> AppSettings.from(tooHigh))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("review.confidence-threshold must be 0..1, got 1.5");
+    assertThatThrownBy(() -> AppSettings.from(notANumber))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("review.confidence-threshold must be a number, got 'low'");
+    assertThatThrownBy(() -> AppSettings.from(nan))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("review.confidence-threshold must be a number, got 'NaN'");
+    assertThat(AppSettings.from(off).reviewConfidenceThreshold()).isZero();
+  }
+
+  @Test
   void shouldSplitTrustedKeyPaths() {
     Properties props = new Properties();
     props.setProperty("model.trusted-keys", " /a.pub, /b.pub ,");

@@ -57,6 +57,7 @@ public final class KafkaIt {
     kafka.createTopic(topics.labels(), imagePartitions, Map.of());
     kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.decisions(), 1, Map.of());
+    kafka.createTopic(topics.review(), imagePartitions, Map.of());
   }
 
   public String bootstrapServers() {

@@ -31,6 +31,7 @@ import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.schemas.ReviewRequest;
 import org.mniststream.schemas.TopicNames;
 
 /**
@@ -49,6 +50,7 @@ public final class TopologyHarness implements AutoCloseable {
   public final TestOutputTopic<byte[], Prediction> predictions;
   public final TestOutputTopic<byte[], Prediction> shadowPredictions;
   public final TestOutputTopic<byte[], DeadLetter> deadLetters;
+  public final TestOutputTopic<byte[], ReviewRequest> review;
   public final TopicNames topicNames;
   private final Path stateDir;
 
@@ -81,6 +83,7 @@ public final class TopologyHarness implements AutoCloseable {
         driver.createOutputTopic(topicNames.shadowPredictions(), keys, ContractSerdes.prediction());
     deadLetters =
         driver.createOutputTopic(topicNames.deadLetters(), keys, ContractSerdes.deadLetter());
+    review = driver.createOutputTopic(topicNames.review(), keys, ContractSerdes.reviewRequest());
   }
 
   /** The app's defaults ({@code AppSettings}) with these config keys on top. */
