@@ -15,8 +15,7 @@ public final class ContractSerdes {
    * Released schema baselines, oldest first; each lives under resources {@code baseline/<v>/} and
    * holds the types first released (or changed) in it: v1 the first five, v2 InstanceHeartbeat,
    * LabelEvent and QualityReport, v3 JudgeDecision and the judged-rollout fields of ModelRollout
-   * <<<<<<< HEAD and the BASELINE route of Prediction, and ModelVersion's provenance. ======= and
-   * the BASELINE route of Prediction, and ReviewRequest. >>>>>>> i14b
+   * and the BASELINE route of Prediction, ModelVersion's provenance, and ReviewRequest.
    */
   public static final List<String> RELEASED_BASELINES = List.of("v1", "v2", "v3");
 
