@@ -74,8 +74,8 @@ public final class StreamApp implements AutoCloseable {
   private final ProcessMetrics processMetrics = new ProcessMetrics();
   private final Instant startedAt = clock.instant();
   private HeartbeatPublisher heartbeat;
-  private QualityApp quality;
-  private JudgeApp judge;
+  private SideApp quality;
+  private SideApp judge;
 
   /** Validates the configuration, loads the trusted keys and opens the HTTP endpoint. */
   public StreamApp(Properties config) {
@@ -215,11 +215,11 @@ public final class StreamApp implements AutoCloseable {
       ks.start();
       if (QualitySettings.from(config).enabled()) {
         // in this process so its meters are on this /metrics; its failure stops it, not this app
-        quality = new QualityApp(config, meters);
+        quality = QualityApp.create(config, meters);
         quality.start();
       }
       if (JudgeApp.enabled(config)) {
-        judge = new JudgeApp(config, meters);
+        judge = JudgeApp.create(config, meters);
         judge.start();
       }
     }
@@ -302,8 +302,8 @@ public final class StreamApp implements AutoCloseable {
       hb.close(); // the tombstone first: the fleet view shows a clean shutdown at once
     }
     KafkaStreams ks;
-    QualityApp q;
-    JudgeApp j;
+    SideApp q;
+    SideApp j;
     synchronized (this) {
       ks = streams;
       q = quality;

@@ -15,18 +15,7 @@ import org.mniststream.schemas.QualityReport;
 public final class InMemoryJudge {
   private final Map<String, JudgeState> states = new HashMap<>();
   private final JudgeEngine engine =
-      new JudgeEngine(
-          new JudgeEngine.Store() {
-            @Override
-            public JudgeState get(String modelName) {
-              return states.get(modelName);
-            }
-
-            @Override
-            public void put(String modelName, JudgeState state) {
-              states.put(modelName, state);
-            }
-          });
+      new JudgeEngine(JudgeEngine.Store.of(states::get, states::put));
 
   /** A decision and the rollout it publishes. */
   public record Decision(JudgeDecision decision, ModelRollout rollout) {}

@@ -54,6 +54,23 @@ final class JudgeEngine {
     JudgeState get(String modelName);
 
     void put(String modelName, JudgeState state);
+
+    /** A store over any get and put: a Kafka Streams store's, a map's. */
+    static Store of(
+        java.util.function.Function<String, JudgeState> get,
+        java.util.function.BiConsumer<String, JudgeState> put) {
+      return new Store() {
+        @Override
+        public JudgeState get(String modelName) {
+          return get.apply(modelName);
+        }
+
+        @Override
+        public void put(String modelName, JudgeState state) {
+          put.accept(modelName, state);
+        }
+      };
+    }
   }
 
   /** A decision: the audit record, and the rollout to publish. */

@@ -91,19 +91,7 @@ public final class JudgeTopology {
     public void init(ProcessorContext<byte[], byte[]> context) {
       this.context = context;
       KeyValueStore<String, JudgeState> store = context.getStateStore(STORE);
-      this.engine =
-          new JudgeEngine(
-              new JudgeEngine.Store() {
-                @Override
-                public JudgeState get(String modelName) {
-                  return store.get(modelName);
-                }
-
-                @Override
-                public void put(String modelName, JudgeState state) {
-                  store.put(modelName, state);
-                }
-              });
+      this.engine = new JudgeEngine(JudgeEngine.Store.of(store::get, store::put));
     }
 
     @Override

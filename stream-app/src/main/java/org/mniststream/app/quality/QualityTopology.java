@@ -1,14 +1,9 @@
 package org.mniststream.app.quality;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.ObjectReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -76,7 +71,7 @@ public final class QualityTopology {
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(PENDING_STORE),
                 Serdes.String(),
-                json(ReportProcessor.PendingDelta.class))
+                JsonCodec.serde(ReportProcessor.PendingDelta.class))
             .withLoggingEnabled(Map.of())
             .withCachingEnabled());
 
@@ -134,28 +129,11 @@ public final class QualityTopology {
 
   /** The events store's values: JSON (Jackson), a private format of this app. */
   static Serde<EventState> eventStateSerde() {
-    return json(EventState.class);
+    return JsonCodec.serde(EventState.class);
   }
 
   /** The deltas' repartition topic values: JSON (Jackson), a private format of this app. */
   static Serde<ReportDelta> deltaSerde() {
-    return json(ReportDelta.class);
-  }
-
-  private static <T> Serde<T> json(Class<T> type) {
-    ObjectReader reader = JsonCodec.untrustedReader(StreamReadConstraints.defaults()).forType(type);
-    return Serdes.serdeFrom(
-        (topic, value) ->
-            value == null ? null : JsonCodec.write(value).getBytes(StandardCharsets.UTF_8),
-        (topic, data) -> {
-          if (data == null) {
-            return null;
-          }
-          try {
-            return reader.readValue(data);
-          } catch (IOException e) {
-            throw new SerializationException("unreadable " + type.getSimpleName(), e);
-          }
-        });
+    return JsonCodec.serde(ReportDelta.class);
   }
 }
