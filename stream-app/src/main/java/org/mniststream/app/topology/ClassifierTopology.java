@@ -12,6 +12,7 @@ import org.mniststream.app.config.AppSettings;
 import org.mniststream.app.models.ModelRegistry;
 import org.mniststream.app.ops.AppMetrics;
 import org.mniststream.model.Sha256;
+import org.mniststream.model.image.ImageValidator;
 
 /**
  * The classifier topology. Topics (keys and values as on the wire):

@@ -27,6 +27,7 @@ import org.mniststream.app.ops.AppMetrics;
 import org.mniststream.model.Architecture;
 import org.mniststream.model.InputNormalizer;
 import org.mniststream.model.LoadedModel;
+import org.mniststream.model.image.ImageValidator;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ImageEvent;

@@ -1,9 +1,5 @@
-package org.mniststream.app.topology;
+package org.mniststream.model.image;
 
-import org.mniststream.model.image.GrayImage;
-import org.mniststream.model.image.ImageDecodeException;
-import org.mniststream.model.image.MnistFitter;
-import org.mniststream.model.image.PngImages;
 import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
@@ -15,22 +11,39 @@ import org.mniststream.schemas.ImageEvent;
  * Decides whether a raw image-event record can be classified, and if so brings its image to the
  * model input size. Every way a record can be unusable maps to exactly one {@link
  * DeadLetterReason}; nothing here throws for bad input. Thread-safe.
+ *
+ * <p>The one gate of serving and of training from the stream: the classifier calls it on every
+ * image event, and the trainer's {@code fine-tune --from-topic} on every example, so an image
+ * trains exactly as it will be served.
  */
 public final class ImageValidator {
   /** Side of every servable input contract (see {@code InputContracts.problems}). */
   public static final int INPUT_SIDE = 28;
 
   private final AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();
+  private final int side;
   private final int maxSide;
 
+  /**
+   * Fits images to {@value #INPUT_SIDE}x{@value #INPUT_SIDE}; larger declared sides are refused.
+   */
   public ImageValidator(int maxSide) {
+    this(INPUT_SIDE, maxSide);
+  }
+
+  /** Fits images to {@code side x side}. */
+  public ImageValidator(int side, int maxSide) {
+    if (side < 1 || maxSide < 1) {
+      throw new IllegalArgumentException("sides must be >= 1, got " + side + ", " + maxSide);
+    }
+    this.side = side;
     this.maxSide = maxSide;
   }
 
   /** The outcome for one record. */
   public sealed interface Result permits Valid, Invalid {}
 
-  /** A classifiable event and its image at {@value #INPUT_SIDE}x{@value #INPUT_SIDE}. */
+  /** A classifiable event and its image fitted to the validator's side. */
   public record Valid(ImageEvent event, GrayImage image) implements Result {}
 
   /** An unusable record; {@code eventId} is null when the value could not be decoded. */
@@ -104,7 +117,7 @@ public final class ImageValidator {
             id);
       }
     }
-    return new Valid(event, MnistFitter.fit(image, INPUT_SIDE, INPUT_SIDE));
+    return new Valid(event, MnistFitter.fit(image, side, side));
   }
 
   private static DeadLetterReason reasonOf(ImageDecodeException.Kind kind) {
