@@ -377,12 +377,19 @@ public final class StreamAppCli implements Callable<Integer> {
       }
       long baseline = plan.get().active();
       if (candidate == baseline) {
+        boolean newestUnpinned =
+            state.rollout() == null || state.rollout().getActiveVersion() == null;
         err.println(
             "Refused: v"
                 + candidate
                 + " is the active version of "
                 + name
-                + " (the baseline): nothing to judge it against");
+                + " (the baseline): nothing to judge it against"
+                + (newestUnpinned
+                    ? "; it serves because it is the newest and nothing is pinned: pin the"
+                        + " version you trust (rollout --pin N) before publishing a candidate,"
+                        + " then rollout --auto"
+                    : ""));
         return REFUSED;
       }
       ModelRollout current = state.rollout();

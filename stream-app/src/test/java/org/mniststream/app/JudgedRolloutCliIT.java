@@ -54,7 +54,9 @@ class JudgedRolloutCliIT {
     assertThat(err.toString().lines())
         .containsExactly(
             "Refused: v2 is the active version of mnist (the baseline): nothing to judge it"
-                + " against");
+                + " against; it serves because it is the newest and nothing is pinned: pin the"
+                + " version you trust (rollout --pin N) before publishing a candidate, then"
+                + " rollout --auto");
     assertThat(cli("rollout", "--auto", "9")).isEqualTo(StreamAppCli.REFUSED);
     assertThat(err.toString().lines()).singleElement().asString().contains("version 9 of mnist");
 
