@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +97,7 @@ import picocli.CommandLine.Spec;
           + " publishing re-reads the same events, never skips them; after, it starts after them.",
       ""
     })
-final class ContinualCommand implements java.util.concurrent.Callable<Integer> {
+final class ContinualCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ContinualCommand.class);
 
   /** Who the rollouts this command writes are issued by. */
@@ -341,7 +343,7 @@ final class ContinualCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private void validate() {
-    List<String> problems = new java.util.ArrayList<>();
+    List<String> problems = new ArrayList<>();
     if (!start.equals("earliest") && !start.equals("latest")) {
       problems.add("--start is earliest or latest, not '" + start + "'");
     }
@@ -591,7 +593,8 @@ final class ContinualCommand implements java.util.concurrent.Callable<Integer> {
       String reason,
       PrintWriter out)
       throws Exception {
-    if (current == null || current.getActiveVersion() == null) {
+    // a pin on a version that is not valid falls back to the newest too: pin the serving one
+    if (current == null || !Long.valueOf(serving).equals(current.getActiveVersion())) {
       ModelRollout pin =
           JudgedRollouts.rollback(
               modelName,
