@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
       ChaosCommand.class,
       SampleEventsCommand.class,
       DriftDataCommand.class,
+      ContinualCommand.class,
       EmbeddedKafkaMain.class,
       MnistStreamCli.Help.class
     })
@@ -119,6 +120,8 @@ public final class MnistStreamCli implements Callable<Integer> {
           fine-tune   continue training from a version; publishes a child version
           publish     publish a saved model directory to the models topic
           keygen      write an Ed25519 key pair for model signing
+          continual   follow the labelled events: fine-tune the serving version on new ones (or
+                      on a live accuracy alarm), publish it, and let the judge roll it out
 
         Stream app
           run         run the Kafka Streams classifier (HTTP /health /ready /model /stats /metrics)
