@@ -47,8 +47,8 @@ import org.mniststream.trainer.data.IdxReader;
 import org.mniststream.trainer.data.MnistFiles;
 import org.mniststream.trainer.training.SubsetModels;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.slf4j.Logger;
@@ -235,7 +235,7 @@ class DashboardBrowserIT {
     // Then the quality panel shows them
     await()
         .atMost(ROUND_TRIP)
-        .ignoreException(NoSuchElementException.class)
+        .ignoreExceptionsInstanceOf(WebDriverException.class) // not there yet, or re-rendered
         .untilAsserted(
             () -> {
               assertThat(

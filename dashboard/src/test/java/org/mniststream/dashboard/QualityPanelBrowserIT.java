@@ -28,8 +28,8 @@ import org.mniststream.schemas.QualityReport;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.testing.KafkaFixture;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -96,7 +96,7 @@ class QualityPanelBrowserIT {
         // Then the panel shows the figures, the stage, the comparison and the decisions
         await()
             .atMost(SEEN)
-            .ignoreException(NoSuchElementException.class)
+            .ignoreExceptionsInstanceOf(WebDriverException.class) // not there yet, or re-rendered
             .untilAsserted(
                 () -> {
                   WebElement active =
