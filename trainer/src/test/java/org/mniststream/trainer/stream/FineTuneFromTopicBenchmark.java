@@ -33,9 +33,10 @@ import org.mniststream.trainer.training.SubsetModels;
 /**
  * The figure of docs/BENCHMARKS.md "Fine-tuning from the topic": one fine-tune pass over the 10,000
  * MNIST test images produced as labelled events. Runs only with {@code -DfineTuneBenchmark=DIR} (a
- * directory with the genuine MNIST IDX files); prints the CLI's output.
+ * directory with the genuine MNIST IDX files); prints the CLI's output. Not named *IT: a benchmark,
+ * not a test, so the build runs it only when named (-Dit.test=FineTuneFromTopicBenchmark).
  */
-class FineTuneFromTopicBenchmarkIT {
+class FineTuneFromTopicBenchmark {
   @Test
   void shouldFineTuneOnePassOverTenThousandLabelledEvents() throws Exception {
     String dir = System.getProperty("fineTuneBenchmark");
