@@ -1,6 +1,7 @@
 package org.mniststream.dashboard;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +16,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dashboard --bootstrap-servers HOST:PORT [--app-url http://app:8080 ...] --port 8088 [--set
- * key=value ...]}: serves the live dashboard until SIGTERM. The stream-app instances are discovered
- * from the instances topic; {@code --app-url} adds one that publishes no heartbeat. {@code --set}
- * takes any Kafka client property (security included) and the topic names ({@code topics.images},
- * {@code topics.instances}, ...).
+ * {@code dashboard --bootstrap-servers HOST:PORT [--app-url http://app:8080 ...] --port 8088
+ * [--bind 127.0.0.1] [--draw-token T] [--draw-rate 5] [--draw-burst 10] [--set key=value ...]}:
+ * serves the live dashboard until SIGTERM, on loopback unless {@code --bind} says otherwise; the
+ * draw token is better given as {@code MNIST_DASHBOARD_TOKEN}, which other users of the machine
+ * cannot read in the process list. The stream-app instances are discovered from the instances
+ * topic; {@code --app-url} adds one that publishes no heartbeat. {@code --set} takes any Kafka
+ * client property (security included) and the topic names ({@code topics.images}, {@code
+ * topics.instances}, ...).
  */
 @Command(
     name = "dashboard",
@@ -27,6 +31,9 @@ import picocli.CommandLine.Option;
     version = "mnist-stream dashboard 0.1.0",
     description = "Live web dashboard of the mnist-stream topics and stream-app instances.")
 public final class DashboardMain implements Callable<Integer> {
+  /** The environment variable the draw token is read from when {@code --draw-token} is absent. */
+  public static final String TOKEN_ENV = "MNIST_DASHBOARD_TOKEN";
+
   @Option(
       names = "--bootstrap-servers",
       defaultValue = "localhost:9092",
@@ -48,6 +55,43 @@ public final class DashboardMain implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--bind",
+      defaultValue = DashboardOptions.LOOPBACK,
+      paramLabel = "ADDRESS",
+      description =
+          "Address to listen on: ${DEFAULT-VALUE} (the default) for this machine only, 0.0.0.0"
+              + " for every interface.")
+  String bind;
+
+  @Option(
+      names = "--draw-token",
+      defaultValue = "${env:" + TOKEN_ENV + "}",
+      paramLabel = "TOKEN",
+      description =
+          "When set, POSTs that draw or label need 'Authorization: Bearer TOKEN' (the page asks"
+              + " for it); at least 16 characters. Default: the environment variable "
+              + TOKEN_ENV
+              + " (better than this flag, which shows in the process list); none when unset.")
+  String drawToken;
+
+  @Option(
+      names = "--draw-rate",
+      defaultValue = "5",
+      paramLabel = "PER_SECOND",
+      description =
+          "Draw and label requests a second per client address once its burst is spent; 0 for"
+              + " no limit (default: ${DEFAULT-VALUE}).")
+  double drawRate;
+
+  @Option(
+      names = "--draw-burst",
+      defaultValue = "10",
+      paramLabel = "N",
+      description =
+          "Draw and label requests a client address may make at once (default: ${DEFAULT-VALUE}).")
+  int drawBurst;
+
+  @Option(
       names = {"--set", "-D"},
       paramLabel = "KEY=VALUE",
       description =
@@ -58,7 +102,29 @@ public final class DashboardMain implements Callable<Integer> {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DashboardMain()).execute(args));
+    System.exit(commandLine(new DashboardMain()).execute(args));
+  }
+
+  /** The command line, with bad options said in one line, not a stack trace. */
+  static CommandLine commandLine(DashboardMain main) {
+    CommandLine cli = new CommandLine(main);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
+            commandLine.getErr().println("dashboard: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli;
+  }
+
+  /** The options the command line asks for. */
+  DashboardOptions options() {
+    return DashboardOptions.onPort(port)
+        .withBind(bind)
+        .withDrawToken(drawToken)
+        .withDrawRate(drawRate, drawBurst);
   }
 
   @Override
@@ -66,9 +132,10 @@ public final class DashboardMain implements Callable<Integer> {
     Properties kafka = new Properties();
     kafka.setProperty("bootstrap.servers", bootstrapServers);
     settings.forEach(kafka::setProperty);
+    DashboardOptions options = options();
     DashboardServer server =
         DashboardServer.start(
-            DashboardClients.connect(kafka), TopicNames.from(kafka), appUrls, port);
+            DashboardClients.connect(kafka), TopicNames.from(kafka), appUrls, options);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -7,15 +7,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -80,8 +84,12 @@ import org.slf4j.LoggerFactory;
  * <p>Every JSON document is a record written by Jackson ({@link JsonCodec}): {@link DashboardState}
  * for the snapshot, {@link Aggregates.DrawnOutcome} for {@code drawn}.
  *
- * <p>The server binds every interface; {@code POST /api/draw} produces to Kafka, so put it behind
- * whatever protects the cluster's other producers when it is exposed beyond a demo.
+ * <p>Who reaches it ({@link DashboardOptions}): the server binds loopback unless told otherwise
+ * ({@code --bind 0.0.0.0} for every interface). The three POST endpoints produce to Kafka, so each
+ * client address gets a token bucket on them ({@link RateLimiter}; 429 with {@code Retry-After}
+ * beyond), and with a draw token they also require {@code Authorization: Bearer <token>} (401
+ * without it; compared in constant time). The GET endpoints only read, and stay open to whoever
+ * reaches the address.
  */
 public final class DashboardServer implements AutoCloseable {
   /** The {@code source} of the image events drawn on the page. */
@@ -122,14 +130,21 @@ public final class DashboardServer implements AutoCloseable {
   private final ExecutorService httpThreads;
   private final ScheduledExecutorService ticker;
   private final int port;
+  private final InetAddress boundTo;
+  private final Optional<byte[]> drawToken;
+  private final RateLimiter drawLimit;
 
   private DashboardServer(
       DashboardClients clients,
       HttpServer server,
       TopicNames topics,
       List<URI> extraAppUrls,
+      DashboardOptions options,
       Clock clock) {
     this.clock = clock;
+    this.drawToken = options.drawToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
+    this.drawLimit =
+        new RateLimiter(options.drawPerSecond(), options.drawBurst(), System::nanoTime);
     this.topics = topics;
     this.startedAt = clock.millis();
     this.server = server;
@@ -150,6 +165,7 @@ public final class DashboardServer implements AutoCloseable {
     this.httpThreads = Executors.newCachedThreadPool(daemon("dashboard-http"));
     this.ticker = Executors.newScheduledThreadPool(2, daemon("dashboard-tick"));
     this.port = server.getAddress().getPort();
+    this.boundTo = server.getAddress().getAddress();
     server.setExecutor(httpThreads);
     server.createContext("/", this::page);
     server.createContext("/events", this::events);
@@ -168,25 +184,56 @@ public final class DashboardServer implements AutoCloseable {
    * @param topics the topic names, e.g. {@code TopicNames.from(kafka)}
    * @param extraAppUrls base URLs of stream-app instances to poll besides those the instances topic
    *     tells (usually empty: for instances that publish no heartbeat)
-   * @param port the port to serve on, 0 for a free one (see {@link #port()})
+   * @param port the port to serve on, on loopback, 0 for a free one (see {@link #port()}); no draw
+   *     token, the default rate limit
    * @throws UncheckedIOException when the port cannot be bound
    */
   public static DashboardServer start(
       DashboardClients clients, TopicNames topics, List<URI> extraAppUrls, int port) {
-    return start(clients, topics, extraAppUrls, port, Clock.systemUTC());
+    return start(clients, topics, extraAppUrls, DashboardOptions.onPort(port));
+  }
+
+  /**
+   * Starts a dashboard with the given address, port, draw token and rate limit.
+   *
+   * @throws UncheckedIOException when the address cannot be bound
+   * @throws IllegalArgumentException when the bind address does not resolve
+   */
+  public static DashboardServer start(
+      DashboardClients clients,
+      TopicNames topics,
+      List<URI> extraAppUrls,
+      DashboardOptions options) {
+    return start(clients, topics, extraAppUrls, options, Clock.systemUTC());
   }
 
   static DashboardServer start(
       DashboardClients clients, TopicNames topics, List<URI> extraAppUrls, int port, Clock clock) {
+    return start(clients, topics, extraAppUrls, DashboardOptions.onPort(port), clock);
+  }
+
+  static DashboardServer start(
+      DashboardClients clients,
+      TopicNames topics,
+      List<URI> extraAppUrls,
+      DashboardOptions options,
+      Clock clock) {
+    InetSocketAddress address = new InetSocketAddress(options.bind(), options.port());
+    if (address.isUnresolved()) {
+      clients.close();
+      throw new IllegalArgumentException(
+          "cannot bind the dashboard: host '" + options.bind() + "' does not resolve");
+    }
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = HttpServer.create(address, 0);
     } catch (IOException e) {
       clients.close();
-      throw new UncheckedIOException("cannot bind the dashboard to port " + port, e);
+      throw new UncheckedIOException(
+          "cannot bind the dashboard to " + options.bind() + " port " + options.port(), e);
     }
     DashboardServer d =
-        new DashboardServer(clients, server, topics, List.copyOf(extraAppUrls), clock);
+        new DashboardServer(clients, server, topics, List.copyOf(extraAppUrls), options, clock);
     d.consumer.start();
     d.fleet.start();
     d.quality.start();
@@ -195,9 +242,14 @@ public final class DashboardServer implements AutoCloseable {
     d.ticker.scheduleWithFixedDelay(d::safePoll, 0, 1, TimeUnit.SECONDS);
     d.ticker.scheduleAtFixedRate(d::tick, 1, 1, TimeUnit.SECONDS);
     LOG.info(
-        "Dashboard on {} (topics {}, {}, {}, {}; fleet from {}; quality from {}, {}, {};"
-            + " review from {}, labels to {}; stream apps also at {})",
+        "Dashboard on {}, listening on {} (draw token {}, draw limit {}/s burst {}; topics {}, {},"
+            + " {}, {}; fleet from {}; quality from {}, {}, {}; review from {}, labels to {};"
+            + " stream apps also at {})",
         d.url(),
+        options.bind(),
+        options.drawToken().isPresent() ? "required" : "not required",
+        options.drawPerSecond(),
+        options.drawBurst(),
         topics.predictions(),
         topics.shadowPredictions(),
         topics.deadLetters(),
@@ -217,9 +269,21 @@ public final class DashboardServer implements AutoCloseable {
     return port;
   }
 
-  /** The page's address on this host. */
+  /**
+   * The page's address on this host: {@code localhost} when listening on every interface, else the
+   * address listened on.
+   */
   public URI url() {
-    return URI.create("http://localhost:" + port() + "/");
+    if (boundTo.isAnyLocalAddress()) {
+      return URI.create("http://localhost:" + port() + "/");
+    }
+    String host = boundTo.getHostAddress().split("%", 2)[0];
+    return URI.create(
+        "http://"
+            + (boundTo instanceof Inet6Address ? "[" + host + "]" : host)
+            + ":"
+            + port()
+            + "/");
   }
 
   /** Whether the consumer has its partitions: from then on, every new record counts. */
@@ -369,7 +433,7 @@ public final class DashboardServer implements AutoCloseable {
 
   private void draw(HttpExchange ex) throws IOException {
     try (ex) {
-      if (!exactPath(ex, "/api/draw") || !allow(ex, "POST")) {
+      if (!exactPath(ex, "/api/draw") || !allow(ex, "POST") || !admitted(ex)) {
         return;
       }
       byte[] body;
@@ -441,7 +505,7 @@ public final class DashboardServer implements AutoCloseable {
    */
   private void label(HttpExchange ex, String path, String labelledBy) throws IOException {
     try (ex) {
-      if (!exactPath(ex, path) || !allow(ex, "POST")) {
+      if (!exactPath(ex, path) || !allow(ex, "POST") || !admitted(ex)) {
         return;
       }
       byte[] body;
@@ -505,6 +569,35 @@ public final class DashboardServer implements AutoCloseable {
           "application/json",
           JsonCodec.write(new LabelAccepted(label.eventId(), label.label(), labelledBy)));
     }
+  }
+
+  /**
+   * Whether a request to a writing endpoint may go on; answers 429 or 401 when not. The rate limit
+   * comes first, so that guessing the token is rate limited too.
+   */
+  private boolean admitted(HttpExchange ex) throws IOException {
+    RateLimiter.Decision decision =
+        drawLimit.tryAcquire(ex.getRemoteAddress().getAddress().getHostAddress());
+    if (!decision.allowed()) {
+      ex.getResponseHeaders().set("Retry-After", Long.toString(decision.retryAfterSeconds()));
+      error(ex, 429, "too many requests, retry in " + decision.retryAfterSeconds() + " s");
+      return false;
+    }
+    if (drawToken.isPresent() && !bearerMatches(ex, drawToken.get())) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"mnist-stream dashboard\"");
+      error(ex, 401, "this dashboard needs its draw token (Authorization: Bearer <token>)");
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean bearerMatches(HttpExchange ex, byte[] expected) {
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(given, expected);
   }
 
   private static boolean exactPath(HttpExchange ex, String path) throws IOException {

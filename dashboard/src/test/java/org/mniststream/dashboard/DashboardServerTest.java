@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -11,7 +12,11 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,9 +80,13 @@ class DashboardServerTest {
     kafka.setProperty("topics.images", "t.images"); // not a client property: must not reach Kafka
     URI app = URI.create("http://127.0.0.1:" + fakeApp.getAddress().getPort());
     URI nowhere = URI.create("http://127.0.0.1:1/");
+    // No rate limit here: these tests send many invalid requests in a row; the limit has its own.
     dashboard =
         DashboardServer.start(
-            DashboardClients.connect(kafka), TopicNames.from(kafka), List.of(app, nowhere), 0);
+            DashboardClients.connect(kafka),
+            TopicNames.from(kafka),
+            List.of(app, nowhere),
+            DashboardOptions.onPort(0).withDrawRate(0, 0));
   }
 
   @AfterEach
@@ -397,13 +406,209 @@ class DashboardServerTest {
             () -> DashboardServer.start(clients, TopicNames.DEFAULTS, List.of(), dashboard.port()))
         // Then the failure says what went wrong, and the clients it was handed are closed
         .isInstanceOf(UncheckedIOException.class)
-        .hasMessage("cannot bind the dashboard to port " + dashboard.port())
+        .hasMessage("cannot bind the dashboard to 127.0.0.1 port " + dashboard.port())
         .hasCauseInstanceOf(BindException.class);
     assertThat(consumer.closed()).isTrue();
     assertThat(producer.closed()).isTrue();
     assertThat(fleetConsumer.closed()).isTrue();
     assertThat(qualityConsumer.closed()).isTrue();
     assertThat(reviewConsumer.closed()).isTrue();
+  }
+
+  /** A dashboard of its own, with {@code options}, closed by the caller. */
+  private static DashboardServer dashboardWith(DashboardOptions options) {
+    Properties kafka = new Properties();
+    kafka.setProperty("bootstrap.servers", "127.0.0.1:1");
+    return DashboardServer.start(
+        DashboardClients.connect(kafka), TopicNames.from(kafka), List.of(), options);
+  }
+
+  private HttpResponse<String> post(URI base, String path, String body, String authorization)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldRefuseEveryWritingEndpointWithoutTheDrawTokenWhenOneIsSet() throws Exception {
+    String token = "s3cret-draw-token-0123456789";
+    try (DashboardServer guarded =
+        dashboardWith(DashboardOptions.onPort(0).withDrawToken(token).withDrawRate(0, 0))) {
+      for (String path : List.of("/api/draw", "/api/draw/label", "/api/review/label")) {
+        // an invalid body: 400 proves the request got past the token, and sends nothing
+        HttpResponse<String> none = post(guarded.url(), path, "", null);
+        HttpResponse<String> wrong = post(guarded.url(), path, "", "Bearer " + token + "x");
+        HttpResponse<String> prefix = post(guarded.url(), path, "", "Bearer s3cret");
+        HttpResponse<String> basic = post(guarded.url(), path, "", "Basic " + token);
+        HttpResponse<String> right = post(guarded.url(), path, "", "Bearer " + token);
+
+        assertThat(List.of(none, wrong, prefix, basic))
+            .as(path)
+            .allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(401));
+        assertThat(none.headers().firstValue("WWW-Authenticate"))
+            .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(JsonCodec.readTree(none.body()).get("error").textValue())
+            .isEqualTo("this dashboard needs its draw token (Authorization: Bearer <token>)");
+        assertThat(none.body()).doesNotContain(token);
+        assertThat(right.statusCode()).as(path).isEqualTo(400);
+      }
+      // reading stays open
+      HttpResponse<String> state =
+          http.send(
+              HttpRequest.newBuilder(guarded.url().resolve("/api/state")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(state.statusCode()).isEqualTo(200);
+      assertThat(state.body()).doesNotContain(token);
+    }
+  }
+
+  @Test
+  void shouldNeedNoTokenWhenNoneIsSet() throws Exception {
+    assertThat(post(dashboard.url(), "/api/draw", "", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void shouldAnswer429WithRetryAfterOnceAClientSpendsItsBurst() throws Exception {
+    // one request back every 20 s: the burst of 3 is all this test can spend
+    try (DashboardServer limited =
+        dashboardWith(DashboardOptions.onPort(0).withDrawRate(0.05, 3))) {
+      List<Integer> codes = new java.util.ArrayList<>();
+      for (String path :
+          List.of("/api/draw", "/api/draw/label", "/api/review/label", "/api/draw")) {
+        codes.add(post(limited.url(), path, "", null).statusCode());
+      }
+      HttpResponse<String> refused = post(limited.url(), "/api/review/label", "", null);
+
+      // the three writing endpoints share one bucket per client
+      assertThat(codes).containsExactly(400, 400, 400, 429);
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After"))
+          .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 20L));
+      assertThat(JsonCodec.readTree(refused.body()).get("error").textValue())
+          .startsWith("too many requests, retry in ");
+      // reading is not limited
+      for (int i = 0; i < 5; i++) {
+        assertThat(
+                http.send(
+                        HttpRequest.newBuilder(limited.url().resolve("/api/state")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .statusCode())
+            .isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void shouldRateLimitTokenGuessesToo() throws Exception {
+    try (DashboardServer guarded =
+        dashboardWith(
+            DashboardOptions.onPort(0)
+                .withDrawToken("the-real-token-0123456789")
+                .withDrawRate(0.05, 2))) {
+      List<Integer> codes = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        codes.add(post(guarded.url(), "/api/draw", "", "Bearer guess-" + i).statusCode());
+      }
+
+      assertThat(codes).containsExactly(401, 401, 429);
+    }
+  }
+
+  @Test
+  void shouldListenOnLoopbackOnlyByDefault() throws Exception {
+    assertThat(dashboard.url().getHost()).isEqualTo("127.0.0.1");
+    InetAddress external = nonLoopbackAddress();
+
+    assertThatThrownBy(
+            () ->
+                http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://"
+                                    + external.getHostAddress()
+                                    + ":"
+                                    + dashboard.port()
+                                    + "/api/state"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void shouldListenOnEveryInterfaceWhenBoundToTheWildcard() throws Exception {
+    InetAddress external = nonLoopbackAddress();
+    try (DashboardServer everywhere =
+        dashboardWith(DashboardOptions.onPort(0).withBind("0.0.0.0"))) {
+      HttpResponse<String> there =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://"
+                              + external.getHostAddress()
+                              + ":"
+                              + everywhere.port()
+                              + "/api/state"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(there.statusCode()).isEqualTo(200);
+      assertThat(everywhere.url().getHost()).isEqualTo("localhost");
+    }
+  }
+
+  @Test
+  void shouldRefuseABindAddressThatDoesNotResolveAndCloseItsClients() {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
+    MockProducer<String, byte[]> producer = new MockProducer<>();
+    DashboardClients clients =
+        new DashboardClients(
+            consumer,
+            producer,
+            new MockConsumer<>("earliest"),
+            new MockConsumer<>("earliest"),
+            new MockConsumer<>("latest"));
+
+    assertThatThrownBy(
+            () ->
+                DashboardServer.start(
+                    clients,
+                    TopicNames.DEFAULTS,
+                    List.of(),
+                    DashboardOptions.onPort(0).withBind("no-such-host.invalid")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot bind the dashboard: host 'no-such-host.invalid' does not resolve");
+    assertThat(consumer.closed()).isTrue();
+    assertThat(producer.closed()).isTrue();
+  }
+
+  /** An IPv4 address of this machine on an interface that is up and not loopback. */
+  private static InetAddress nonLoopbackAddress() throws Exception {
+    java.util.Optional<InetAddress> found =
+        NetworkInterface.networkInterfaces()
+            .filter(
+                nic -> {
+                  try {
+                    return nic.isUp() && !nic.isLoopback();
+                  } catch (java.net.SocketException e) {
+                    return false;
+                  }
+                })
+            .flatMap(NetworkInterface::inetAddresses)
+            .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+            .findFirst();
+    assumeTrue(
+        found.isPresent(),
+        "this machine has no non-loopback IPv4 address, so reachability from elsewhere cannot be"
+            + " told apart from loopback");
+    return found.get();
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -105,7 +106,12 @@ public final class StreamApp implements AutoCloseable {
             topics.rollouts().name(),
             registry);
     this.http =
-        HttpEndpoints.start(settings.httpPort(), this::notReadyReason, registry::status, meters);
+        HttpEndpoints.start(
+            settings.httpBind(),
+            settings.httpPort(),
+            this::notReadyReason,
+            registry::status,
+            meters);
   }
 
   /**
@@ -227,7 +233,7 @@ public final class StreamApp implements AutoCloseable {
 
   /** Who this instance is on the instances topic. */
   private HeartbeatPublisher.Identity identity() {
-    String host = settings.advertisedHost().isEmpty() ? localHostName() : settings.advertisedHost();
+    String host = settings.advertisedHost().isEmpty() ? reachableHost() : settings.advertisedHost();
     String id =
         settings.instanceId().isEmpty()
             ? localHostName() + "-" + ProcessHandle.current().pid()
@@ -240,6 +246,21 @@ public final class StreamApp implements AutoCloseable {
         "http://" + host + ":" + http.port(),
         startedAt,
         settings.heartbeatInterval());
+  }
+
+  /**
+   * The host others reach the endpoint by when none is configured: the host name when it listens on
+   * every interface, else the address it listens on (the host name may resolve to an address it
+   * does not listen on, loopback included).
+   */
+  private String reachableHost() {
+    InetAddress bound = http.address();
+    if (bound.isAnyLocalAddress()) {
+      return localHostName();
+    }
+    return bound instanceof Inet6Address
+        ? "[" + bound.getHostAddress().split("%", 2)[0] + "]"
+        : bound.getHostAddress();
   }
 
   private static String localHostName() {

@@ -611,18 +611,39 @@
 
   /* ---------- review panel: a person labels what the model was unsure of ---------- */
 
+  /* ---------- the draw token: only when the dashboard was started with one ---------- */
+
+  // Kept for this tab only (sessionStorage), sent as a bearer token on the POSTs that write to Kafka.
+  var TOKEN_KEY = 'mnist-dashboard-draw-token';
+
+  function writeHeaders() {
+    var headers = { 'Content-Type': 'application/json' };
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return headers;
+  }
+
+  /** A 401 shows the token field; any refusal rejects with the answer's error. */
+  function writeAnswer(r) {
+    if (r.status === 401) $('draw-token-row').hidden = false;
+    return r.json().then(function (body) {
+      if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
+      return body;
+    });
+  }
+
+  $('draw-token').addEventListener('change', function (e) {
+    var token = e.target.value.trim();
+    if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+  });
+
   /** POSTs {eventId, label} to path; resolves with the answer's body, rejects with its error. */
   function postLabel(path, eventId, label) {
     return fetch(path, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: writeHeaders(),
       body: JSON.stringify({ eventId: eventId, label: label })
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
-        return body;
-      });
-    });
+    }).then(writeAnswer);
   }
 
   function digitButtons(onPick, cls) {
@@ -804,14 +825,9 @@
     resultState('sending', '', 'sending…', '');
     return fetch('api/draw', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: writeHeaders(),
       body: JSON.stringify({ dataUrl: canvas.toDataURL('image/png') })
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
-        return body;
-      });
-    }).then(function (body) {
+    }).then(writeAnswer).then(function (body) {
       pending = body.eventId;
       pendingSince = Date.now();
       el.setAttribute('data-event-id', body.eventId);

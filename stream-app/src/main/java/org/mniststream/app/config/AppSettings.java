@@ -18,6 +18,8 @@ import java.util.Properties;
  * @param batchMaxWait {@value #BATCH_MAX_WAIT_MS}: longest an event waits for its batch to fill
  * @param maxImageSide {@value #IMAGE_MAX_SIDE}: images declaring a larger side are dead-lettered
  * @param httpPort {@value #HTTP_PORT}: port of the operations endpoint; 0 picks a free one
+ * @param httpBind {@value #HTTP_BIND}: the address the operations endpoint listens on; loopback by
+ *     default, so that only this machine reaches it; {@code 0.0.0.0} for every interface
  * @param trustedKeys {@value #TRUSTED_KEYS}: Ed25519 public key files; empty = unsigned models ok
  * @param shutdownTimeout {@value #SHUTDOWN_TIMEOUT_MS}: how long a graceful close may take
  * @param modelWaitTimeout {@value #STARTUP_MODEL_TIMEOUT_MS}: how long startup waits for a model to
@@ -48,6 +50,7 @@ public record AppSettings(
     Duration batchMaxWait,
     int maxImageSide,
     int httpPort,
+    String httpBind,
     List<Path> trustedKeys,
     Duration shutdownTimeout,
     Duration modelWaitTimeout,
@@ -65,6 +68,7 @@ public record AppSettings(
   public static final String BATCH_MAX_WAIT_MS = "inference.batch.max-wait-ms";
   public static final String IMAGE_MAX_SIDE = "image.max-side";
   public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_BIND = "http.bind";
   public static final String TRUSTED_KEYS = "model.trusted-keys";
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout-ms";
   public static final String STARTUP_MODEL_TIMEOUT_MS = "startup.model-timeout-ms";
@@ -88,6 +92,12 @@ public record AppSettings(
         BATCH_MAX_WAIT_MS + " must be >= 1, got " + batchMaxWait.toMillis());
     require(maxImageSide >= 1, IMAGE_MAX_SIDE + " must be >= 1, got " + maxImageSide);
     require(httpPort >= 0 && httpPort <= 65535, HTTP_PORT + " must be 0..65535, got " + httpPort);
+    require(
+        httpBind != null && BindAddress.isHostOrIp(httpBind),
+        HTTP_BIND
+            + " must be a host name or an IP address (0.0.0.0 for every interface), got '"
+            + httpBind
+            + "'");
     require(!shutdownTimeout.isNegative(), SHUTDOWN_TIMEOUT_MS + " must be >= 0");
     require(!modelWaitTimeout.isNegative(), STARTUP_MODEL_TIMEOUT_MS + " must be >= 0");
     require(retainedVersions >= 0, RETAINED_VERSIONS + " must be >= 0, got " + retainedVersions);
@@ -114,6 +124,7 @@ public record AppSettings(
         Duration.ofMillis(longValue(props, BATCH_MAX_WAIT_MS)),
         integer(props, IMAGE_MAX_SIDE),
         integer(props, HTTP_PORT),
+        get(props, HTTP_BIND).trim(),
         Arrays.stream(get(props, TRUSTED_KEYS).split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
@@ -138,6 +149,7 @@ public record AppSettings(
     d.put(BATCH_MAX_WAIT_MS, "5");
     d.put(IMAGE_MAX_SIDE, "1024");
     d.put(HTTP_PORT, "8080");
+    d.put(HTTP_BIND, "127.0.0.1");
     d.put(TRUSTED_KEYS, "");
     d.put(SHUTDOWN_TIMEOUT_MS, "30000");
     d.put(STARTUP_MODEL_TIMEOUT_MS, "0");

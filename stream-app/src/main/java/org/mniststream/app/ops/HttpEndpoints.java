@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -42,20 +43,29 @@ public final class HttpEndpoints implements AutoCloseable {
   }
 
   /**
-   * Binds {@code port} (0 picks a free one) on every interface.
+   * Binds {@code port} (0 picks a free one) on the address {@code bind} only: loopback unless the
+   * operator asks for more, so that nothing but this machine reads the model status and metrics.
    *
+   * @param bind a host name or IP address; {@code 0.0.0.0} listens on every interface
    * @param notReadyReason empty when ready, else why not
    */
   public static HttpEndpoints start(
+      String bind,
       int port,
       Supplier<Optional<String>> notReadyReason,
       Supplier<RegistryStatus> modelStatus,
       PrometheusMeterRegistry prometheus) {
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(
+          "cannot bind the HTTP endpoint: host '" + bind + "' does not resolve");
+    }
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = HttpServer.create(address, 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind the HTTP endpoint to port " + port, e);
+      throw new UncheckedIOException(
+          "cannot bind the HTTP endpoint to " + bind + " port " + port + ": " + e.getMessage(), e);
     }
     server.createContext("/health", ex -> respond(ex, 200, "text/plain", "UP\n"));
     server.createContext(
@@ -83,9 +93,15 @@ public final class HttpEndpoints implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     LOG.info(
-        "HTTP endpoint on port {}: /health /ready /model /stats /metrics",
+        "HTTP endpoint on {} port {}: /health /ready /model /stats /metrics",
+        bind,
         server.getAddress().getPort());
     return new HttpEndpoints(server, executor);
+  }
+
+  /** The address listened on ({@code 0.0.0.0} or {@code ::} for every interface). */
+  public InetAddress address() {
+    return server.getAddress().getAddress();
   }
 
   /** The bound port (the chosen one when configured with 0). */

@@ -116,6 +116,37 @@ class AppConfigTest {
   }
 
   @Test
+  void shouldBindTheHttpEndpointToLoopbackUnlessToldOtherwise() {
+    assertThat(AppSettings.from(new Properties()).httpBind()).isEqualTo("127.0.0.1");
+    assertThat(
+            AppSettings.from(AppConfig.fromEnvironment(Map.of("MNIST_HTTP_BIND", "0.0.0.0")))
+                .httpBind())
+        .isEqualTo("0.0.0.0");
+    for (String good :
+        List.of("0.0.0.0", "10.1.2.3", "::1", "[::1]", "::", "localhost", "app-1.example.com")) {
+      Properties props = new Properties();
+      props.setProperty("http.bind", " " + good + " ");
+      assertThat(AppSettings.from(props).httpBind()).as(good).isEqualTo(good);
+    }
+  }
+
+  @Test
+  void shouldRefuseABindAddressThatIsNeitherAHostNameNorAnIpInOneLine() {
+    for (String bad :
+        List.of("", "127.0.0.256", "host name", "-bad.example", "a..b", "http://x", "1:2:3")) {
+      Properties props = new Properties();
+      props.setProperty("http.bind", bad);
+      assertThatThrownBy(() -> AppSettings.from(props))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "http.bind must be a host name or an IP address (0.0.0.0 for every interface), got '"
+                  + bad
+                  + "'");
+    }
+  }
+
+  @Test
   void shouldSplitTrustedKeyPaths() {
     Properties props = new Properties();
     props.setProperty("model.trusted-keys", " /a.pub, /b.pub ,");

@@ -1,14 +1,24 @@
 package org.mniststream.app.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,7 +44,7 @@ class HttpEndpointsTest {
         new RegistryStatus(
             "mnist", null, null, 0, 0, null, null, List.of(), null, List.of(), List.of(),
             List.of());
-    http = HttpEndpoints.start(0, notReady::get, () -> status, prometheus);
+    http = HttpEndpoints.start("127.0.0.1", 0, notReady::get, () -> status, prometheus);
   }
 
   @AfterEach
@@ -128,6 +138,83 @@ class HttpEndpointsTest {
         .contains("mnist_dead_letters_total{reason=\"EMPTY_VALUE\"} 0.0")
         .contains("mnist_inference_batch_size_bucket")
         .contains("mnist_inference_latency_seconds_bucket");
+  }
+
+  @Test
+  void shouldAnswerOnLoopbackOnlyWhenBoundToLoopback() throws Exception {
+    assertThat(http.address().isLoopbackAddress()).isTrue();
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+
+    InetAddress external = nonLoopbackAddress();
+
+    assertThatThrownBy(() -> client.send(healthAt(external, http.port()), BodyHandlers.ofString()))
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void shouldAnswerOnEveryInterfaceWhenBoundToTheWildcard() throws Exception {
+    InetAddress external = nonLoopbackAddress();
+    RegistryStatus status =
+        new RegistryStatus(
+            "mnist", null, null, 0, 0, null, null, List.of(), null, List.of(), List.of(),
+            List.of());
+    try (HttpEndpoints everywhere =
+        HttpEndpoints.start("0.0.0.0", 0, notReady::get, () -> status, prometheus)) {
+      assertThat(everywhere.address().isAnyLocalAddress()).isTrue();
+
+      HttpResponse<String> there =
+          client.send(healthAt(external, everywhere.port()), BodyHandlers.ofString());
+      HttpResponse<String> here =
+          client.send(
+              healthAt(InetAddress.getLoopbackAddress(), everywhere.port()),
+              BodyHandlers.ofString());
+
+      assertThat(there.statusCode()).isEqualTo(200);
+      assertThat(here.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void shouldRefuseAHostThatDoesNotResolveInOneLine() {
+    assertThatThrownBy(
+            () ->
+                HttpEndpoints.start(
+                    "no-such-host.invalid", 0, notReady::get, () -> null, prometheus))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot bind the HTTP endpoint: host 'no-such-host.invalid' does not resolve");
+  }
+
+  private static HttpRequest healthAt(InetAddress address, int port) {
+    String host =
+        address instanceof Inet6Address
+            ? "[" + address.getHostAddress().split("%", 2)[0] + "]"
+            : address.getHostAddress();
+    return HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/health"))
+        .timeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** An IPv4 address of this machine on an interface that is up and not loopback. */
+  private static InetAddress nonLoopbackAddress() throws Exception {
+    Optional<InetAddress> found =
+        NetworkInterface.networkInterfaces()
+            .filter(HttpEndpointsTest::upAndNotLoopback)
+            .flatMap(NetworkInterface::inetAddresses)
+            .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+            .findFirst();
+    assumeTrue(
+        found.isPresent(),
+        "this machine has no non-loopback IPv4 address, so reachability from elsewhere cannot be"
+            + " told apart from loopback");
+    return found.get();
+  }
+
+  private static boolean upAndNotLoopback(NetworkInterface nic) {
+    try {
+      return nic.isUp() && !nic.isLoopback();
+    } catch (SocketException e) {
+      return false;
+    }
   }
 
   @Test
