@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dashboard --bootstrap-servers HOST:PORT [--app-url http://app:8080 ...] --port 8088
- * [--bind 127.0.0.1] [--draw-token T] [--draw-rate 5] [--draw-burst 10] [--set key=value ...]}:
+ * [--bind 127.0.0.1] [--draw-token T] [--draw-rate 5] [--draw-burst 10] [--infer-model mnist]
+ * [--infer-rate 0] [--infer-max-in-flight 256] [--infer-timeout PT10S] [--set key=value ...]}:
  * serves the live dashboard until SIGTERM, on loopback unless {@code --bind} says otherwise; the
  * draw token is better given as {@code MNIST_DASHBOARD_TOKEN}, which other users of the machine
  * cannot read in the process list. The stream-app instances are discovered from the instances
@@ -92,6 +93,50 @@ public final class DashboardMain implements Callable<Integer> {
   int drawBurst;
 
   @Option(
+      names = "--infer-model",
+      defaultValue = InferenceOptions.DEFAULT_MODEL,
+      paramLabel = "NAME",
+      description =
+          "The model name /v2/models/NAME/infer answers for (the stream app's model.name;"
+              + " default: ${DEFAULT-VALUE}).")
+  String inferModel;
+
+  @Option(
+      names = "--infer-rate",
+      defaultValue = "0",
+      paramLabel = "PER_SECOND",
+      description =
+          "Inference requests (/v2/models/NAME/infer) a second per client address once its"
+              + " burst is spent; 0 for no limit (default: ${DEFAULT-VALUE}).")
+  double inferRate;
+
+  @Option(
+      names = "--infer-burst",
+      defaultValue = "100",
+      paramLabel = "N",
+      description =
+          "Inference requests a client address may make at once (default: ${DEFAULT-VALUE}).")
+  int inferBurst;
+
+  @Option(
+      names = "--infer-max-in-flight",
+      defaultValue = "256",
+      paramLabel = "N",
+      description =
+          "Inference requests waiting for their prediction at once; one more is answered 429"
+              + " (default: ${DEFAULT-VALUE}).")
+  int inferMaxInFlight;
+
+  @Option(
+      names = "--infer-timeout",
+      defaultValue = "PT10S",
+      paramLabel = "DURATION",
+      description =
+          "How long an inference request waits for its prediction before a 504, ISO-8601"
+              + " (default: ${DEFAULT-VALUE}).")
+  java.time.Duration inferTimeout;
+
+  @Option(
       names = {"--set", "-D"},
       paramLabel = "KEY=VALUE",
       description =
@@ -124,7 +169,10 @@ public final class DashboardMain implements Callable<Integer> {
     return DashboardOptions.onPort(port)
         .withBind(bind)
         .withDrawToken(drawToken)
-        .withDrawRate(drawRate, drawBurst);
+        .withDrawRate(drawRate, drawBurst)
+        .withInference(
+            new InferenceOptions(
+                inferModel, inferRate, inferBurst, inferMaxInFlight, inferTimeout));
   }
 
   @Override

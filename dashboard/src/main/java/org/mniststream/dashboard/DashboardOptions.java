@@ -15,9 +15,16 @@ import java.util.Optional;
  * @param drawPerSecond requests a second each client address may make to the writing endpoints once
  *     its burst is spent (429 with {@code Retry-After} beyond); 0 for no limit
  * @param drawBurst requests a client address may make to them at once
+ * @param inference the Open Inference Protocol endpoints' model name, own rate limit, bound on
+ *     requests in flight and timeout (the draw token, when set, guards them too)
  */
 public record DashboardOptions(
-    String bind, int port, Optional<String> drawToken, double drawPerSecond, int drawBurst) {
+    String bind,
+    int port,
+    Optional<String> drawToken,
+    double drawPerSecond,
+    int drawBurst,
+    InferenceOptions inference) {
   public static final String LOOPBACK = "127.0.0.1";
   public static final double DEFAULT_DRAW_PER_SECOND = 5;
   public static final int DEFAULT_DRAW_BURST = 10;
@@ -39,6 +46,15 @@ public record DashboardOptions(
     if (drawPerSecond > 0 && drawBurst < 1) {
       throw new IllegalArgumentException("the draw burst must be >= 1, got " + drawBurst);
     }
+    if (inference == null) {
+      inference = InferenceOptions.DEFAULTS;
+    }
+  }
+
+  /** The default inference options. */
+  public DashboardOptions(
+      String bind, int port, Optional<String> drawToken, double drawPerSecond, int drawBurst) {
+    this(bind, port, drawToken, drawPerSecond, drawBurst, InferenceOptions.DEFAULTS);
   }
 
   /** Loopback, no token, the default rate limit. */
@@ -48,16 +64,21 @@ public record DashboardOptions(
   }
 
   public DashboardOptions withBind(String address) {
-    return new DashboardOptions(address, port, drawToken, drawPerSecond, drawBurst);
+    return new DashboardOptions(address, port, drawToken, drawPerSecond, drawBurst, inference);
   }
 
   /** A token for the writing endpoints; null or empty for none. */
   public DashboardOptions withDrawToken(String token) {
-    return new DashboardOptions(bind, port, Optional.ofNullable(token), drawPerSecond, drawBurst);
+    return new DashboardOptions(
+        bind, port, Optional.ofNullable(token), drawPerSecond, drawBurst, inference);
   }
 
   public DashboardOptions withDrawRate(double perSecond, int burst) {
-    return new DashboardOptions(bind, port, drawToken, perSecond, burst);
+    return new DashboardOptions(bind, port, drawToken, perSecond, burst, inference);
+  }
+
+  public DashboardOptions withInference(InferenceOptions options) {
+    return new DashboardOptions(bind, port, drawToken, drawPerSecond, drawBurst, options);
   }
 
   /** A token travels in a header: visible ASCII only, and long enough not to be guessed. */
@@ -85,6 +106,8 @@ public record DashboardOptions(
         + drawPerSecond
         + ", drawBurst="
         + drawBurst
+        + ", inference="
+        + inference
         + "]";
   }
 }

@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  *       labelled by {@value #DRAW_LABELLER} to the labels topic;
  *   <li>{@code POST /api/review/label}: a person's label for an item of the review panel (same
  *       body): produces a {@code LabelEvent} labelled by {@value #REVIEW_LABELLER} and removes the
- *       item.
+ *       item;
+ *   <li>{@code /v2/...}: the Open Inference Protocol (KServe v2): {@code POST
+ *       /v2/models/{name}/infer} answers with the prediction that comes back through Kafka (see
+ *       {@link InferenceProtocol}), with its own rate limit; the draw token guards it too.
  * </ul>
  *
  * <p>The review panel is read from the review topic (see {@link ReviewConsumer}): the latest
@@ -133,6 +136,7 @@ public final class DashboardServer implements AutoCloseable {
   private final InetAddress boundTo;
   private final Optional<byte[]> drawToken;
   private final RateLimiter drawLimit;
+  private final InferenceProtocol inference;
 
   private DashboardServer(
       DashboardClients clients,
@@ -155,12 +159,16 @@ public final class DashboardServer implements AutoCloseable {
     this.quality = new QualityConsumer(clients.qualityConsumer(), topics, qualityBoard);
     this.review = new ReviewConsumer(clients.reviewConsumer(), topics.review(), reviewQueue);
     this.producer = clients.producer();
+    this.inference =
+        new InferenceProtocol(
+            options.inference(), producer, topics, clock, this::consuming, drawToken);
     this.consumer =
         new StreamConsumer(
             clients.consumer(),
             topics,
             aggregates,
-            outcome -> hub.broadcast(SseHub.frame("drawn", JsonCodec.write(outcome))));
+            outcome -> hub.broadcast(SseHub.frame("drawn", JsonCodec.write(outcome))),
+            inference);
     // One thread per SSE client (bounded by SseHub.MAX_CLIENTS) plus the short requests.
     this.httpThreads = Executors.newCachedThreadPool(daemon("dashboard-http"));
     this.ticker = Executors.newScheduledThreadPool(2, daemon("dashboard-tick"));
@@ -174,6 +182,7 @@ public final class DashboardServer implements AutoCloseable {
     server.createContext("/api/draw/label", ex -> label(ex, "/api/draw/label", DRAW_LABELLER));
     server.createContext(
         "/api/review/label", ex -> label(ex, "/api/review/label", REVIEW_LABELLER));
+    server.createContext("/v2", inference::handle);
   }
 
   /**
@@ -242,7 +251,7 @@ public final class DashboardServer implements AutoCloseable {
     d.ticker.scheduleWithFixedDelay(d::safePoll, 0, 1, TimeUnit.SECONDS);
     d.ticker.scheduleAtFixedRate(d::tick, 1, 1, TimeUnit.SECONDS);
     LOG.info(
-        "Dashboard on {}, listening on {} (draw token {}, draw limit {}/s burst {}; topics {}, {},"
+        "Dashboard on {}, listening on {} (draw token {}, draw limit {}/s burst {}; {}; topics {}, {},"
             + " {}, {}; fleet from {}; quality from {}, {}, {}; review from {}, labels to {};"
             + " stream apps also at {})",
         d.url(),
@@ -250,6 +259,7 @@ public final class DashboardServer implements AutoCloseable {
         options.drawToken().isPresent() ? "required" : "not required",
         options.drawPerSecond(),
         options.drawBurst(),
+        options.inference(),
         topics.predictions(),
         topics.shadowPredictions(),
         topics.deadLetters(),
@@ -591,7 +601,7 @@ public final class DashboardServer implements AutoCloseable {
     return true;
   }
 
-  private static boolean bearerMatches(HttpExchange ex, byte[] expected) {
+  static boolean bearerMatches(HttpExchange ex, byte[] expected) {
     String header = ex.getRequestHeaders().getFirst("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
@@ -608,7 +618,7 @@ public final class DashboardServer implements AutoCloseable {
     return false;
   }
 
-  private static boolean allow(HttpExchange ex, String method) throws IOException {
+  static boolean allow(HttpExchange ex, String method) throws IOException {
     String m = ex.getRequestMethod();
     if (method.equals(m) || ("GET".equals(method) && "HEAD".equals(m))) {
       return true;
@@ -618,12 +628,11 @@ public final class DashboardServer implements AutoCloseable {
     return false;
   }
 
-  private static void error(HttpExchange ex, int status, String message) throws IOException {
+  static void error(HttpExchange ex, int status, String message) throws IOException {
     send(ex, status, "application/json", JsonCodec.write(new ErrorBody(message)));
   }
 
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
+  static void send(HttpExchange ex, int status, String type, String body) throws IOException {
     send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
   }
 

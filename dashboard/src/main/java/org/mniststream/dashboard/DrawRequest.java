@@ -180,9 +180,17 @@ final class DrawRequest {
     } catch (IllegalArgumentException e) {
       throw new InvalidDrawException("the data URL is not valid base64: " + e.getMessage());
     }
+    return pngFile(png, label);
+  }
+
+  /**
+   * A PNG file's bytes, checked the same way as a data URL's (signature, a header size within
+   * {@link #MAX_PNG_SIDE}, decodable): also the {@code BYTES} input of the inference protocol.
+   */
+  static DrawnImage pngFile(byte[] png, Integer label) throws InvalidDrawException {
     if (png.length < PNG_SIGNATURE.length
         || !java.util.Arrays.equals(png, 0, PNG_SIGNATURE.length, PNG_SIGNATURE, 0, 8)) {
-      throw new InvalidDrawException("the data URL does not hold a PNG file");
+      throw new InvalidDrawException("the data does not hold a PNG file");
     }
     // The size from the header first: a small file can declare a huge image (a PNG bomb).
     if (png.length < 24 || !"IHDR".equals(new String(png, 12, 4, StandardCharsets.US_ASCII))) {

@@ -39,6 +39,7 @@ final class StreamConsumer extends ConsumerLoop {
   private final TopicNames topics;
   private final Aggregates aggregates;
   private final Consumer<Aggregates.DrawnOutcome> drawnOutcome;
+  private final Replies replies;
   private final AvroSerde<Prediction> predictionSerde = ContractSerdes.prediction();
   private final AvroSerde<DeadLetter> deadLetterSerde = ContractSerdes.deadLetter();
   private final AvroSerde<ImageEvent> imageSerde = ContractSerdes.imageEvent();
@@ -47,11 +48,23 @@ final class StreamConsumer extends ConsumerLoop {
       org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
       TopicNames topics,
       Aggregates aggregates,
-      Consumer<Aggregates.DrawnOutcome> drawnOutcome) {
+      Consumer<Aggregates.DrawnOutcome> drawnOutcome,
+      Replies replies) {
     super(consumer, "dashboard-consumer", Duration.ofSeconds(1));
     this.topics = topics;
     this.aggregates = aggregates;
     this.drawnOutcome = drawnOutcome;
+    this.replies = replies;
+  }
+
+  /**
+   * Who waits for a reply by event id besides the page (the inference endpoints): told of every
+   * prediction of the predictions topic and every dead letter, on this consumer's thread.
+   */
+  interface Replies {
+    void prediction(Prediction prediction);
+
+    void deadLetter(DeadLetter letter);
   }
 
   @Override
@@ -90,11 +103,15 @@ final class StreamConsumer extends ConsumerLoop {
     try {
       Optional<Aggregates.DrawnOutcome> outcome = Optional.empty();
       if (topic.equals(topics.predictions())) {
-        outcome = aggregates.prediction(predictionSerde.decode(record.value()), false);
+        Prediction prediction = predictionSerde.decode(record.value());
+        replies.prediction(prediction);
+        outcome = aggregates.prediction(prediction, false);
       } else if (topic.equals(topics.shadowPredictions())) {
         aggregates.prediction(predictionSerde.decode(record.value()), true);
       } else if (topic.equals(topics.deadLetters())) {
-        outcome = aggregates.deadLetter(deadLetterSerde.decode(record.value()));
+        DeadLetter letter = deadLetterSerde.decode(record.value());
+        replies.deadLetter(letter);
+        outcome = aggregates.deadLetter(letter);
       } else if (topic.equals(topics.images())) {
         aggregates.image(imageSerde.decode(record.value()));
       }

@@ -27,6 +27,27 @@ class DashboardOptionsTest {
             Optional.ofNullable(System.getenv("MNIST_DASHBOARD_TOKEN")).filter(t -> !t.isEmpty()));
     assertThat(options.drawPerSecond()).isEqualTo(5.0);
     assertThat(options.drawBurst()).isEqualTo(10);
+    assertThat(options.inference()).isEqualTo(InferenceOptions.DEFAULTS);
+  }
+
+  @Test
+  void shouldTakeTheInferenceSettingsFromTheCommandLine() {
+    DashboardMain main = new DashboardMain();
+    new CommandLine(main)
+        .parseArgs(
+            "--infer-model",
+            "digits",
+            "--infer-rate",
+            "50",
+            "--infer-burst",
+            "20",
+            "--infer-max-in-flight",
+            "8",
+            "--infer-timeout",
+            "PT2S");
+
+    assertThat(main.options().inference())
+        .isEqualTo(new InferenceOptions("digits", 50, 20, 8, java.time.Duration.ofSeconds(2)));
   }
 
   @Test
