@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mniststream.app.testing.ChildApps;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
@@ -38,7 +35,6 @@ import org.mniststream.testing.KafkaFixture;
  */
 class CrashRecoveryIT {
   private static final Duration AWAIT = Duration.ofSeconds(120);
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<ChildJvm> children = new ArrayList<>();
 
   @AfterEach
@@ -58,7 +54,7 @@ class CrashRecoveryIT {
             "first",
             firstPort,
             Map.of("inference.batch.size", "100000", "inference.batch.max-wait-ms", "600000"));
-    awaitReady(first, firstPort);
+    ChildApps.awaitReady(first, firstPort, AWAIT);
 
     // When it has consumed and committed 150 events, all still pending in its buffer
     List<String> ids = new ArrayList<>();
@@ -130,32 +126,5 @@ class CrashRecoveryIT {
             Path.of("target", "crash-it-" + kafka.runId + "-" + name + ".log"));
     children.add(child);
     return child;
-  }
-
-  private void awaitReady(ChildJvm process, int port) {
-    await()
-        .atMost(AWAIT)
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              assertThat(process.isAlive()).as("child JVM alive").isTrue();
-              assertThat(ready(port)).isEqualTo(200);
-            });
-  }
-
-  private int ready(int port) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 }

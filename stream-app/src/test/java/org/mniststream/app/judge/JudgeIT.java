@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mniststream.app.testing.ChildApps;
 import org.mniststream.app.testing.KafkaIt;
 import org.mniststream.app.testing.TestEvents;
 import org.mniststream.app.testing.TestModelRecords;
@@ -58,7 +55,6 @@ import org.mniststream.topics.TopicReader;
 class JudgeIT {
   private static final Duration AWAIT = Duration.ofSeconds(180);
   private static final String MODEL = TestModelRecords.NAME;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<ChildJvm> children = new ArrayList<>();
   private final List<String> sent = new ArrayList<>();
   private int next;
@@ -254,30 +250,7 @@ class JudgeIT {
             List.of("-Xmx1g"),
             Path.of("target", "judge-it-" + kafka.runId + "-" + name + ".log"));
     children.add(child);
-    await()
-        .atMost(AWAIT)
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              assertThat(child.isAlive()).as("child JVM alive").isTrue();
-              assertThat(ready(port)).isEqualTo(200);
-            });
+    ChildApps.awaitReady(child, port, AWAIT);
     return child;
-  }
-
-  private int ready(int port) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 }
