@@ -290,8 +290,22 @@ final class ContinualCommand implements Callable<Integer> {
       description = "Train and evaluate, but publish nothing (so the position does not move).")
   boolean dryRun;
 
-  /** Released on SIGTERM/SIGINT: the loop ends after its current step. */
+  /** Released on SIGTERM/SIGINT (or {@link #stop()}): the loop ends after its current step. */
   private final CountDownLatch stop = new CountDownLatch(1);
+
+  /**
+   * Run inside another command (the drift demo): no signal handlers of its own (the host's Ctrl-C
+   * stays the host's), the host calls {@link #stop()}, and the policy is given as an object.
+   */
+  boolean embedded;
+
+  /** With {@link #embedded}: the rollout policy, instead of --policy. */
+  RolloutPolicy embeddedPolicy;
+
+  /** Ends the loop after its current step (for a host that runs this command on a thread). */
+  void stop() {
+    stop.countDown();
+  }
 
   /** With --start latest, before this trainer has published: the ends at startup. */
   private Map<Integer, Long> startupPosition;
@@ -311,7 +325,7 @@ final class ContinualCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return USAGE;
     }
-    Runnable restoreSignals = once ? () -> {} : Signals.onTerminate(stop::countDown);
+    Runnable restoreSignals = once || embedded ? () -> {} : Signals.onTerminate(stop::countDown);
     try {
       Properties props = clientProperties();
       Duration timeout = Duration.ofSeconds(kafkaTimeoutSeconds);
@@ -381,7 +395,10 @@ final class ContinualCommand implements Callable<Integer> {
   private RolloutPolicy policy() {
     RolloutPolicy policy;
     String source;
-    if (policyFile == null) {
+    if (embeddedPolicy != null) {
+      policy = embeddedPolicy;
+      source = "the host's policy";
+    } else if (policyFile == null) {
       policy = RolloutPolicies.defaultPolicy();
       source = "the default policy";
     } else {
@@ -480,11 +497,19 @@ final class ContinualCommand implements Callable<Integer> {
     if (trigger == null) {
       out.printf(
           Locale.ROOT,
-          "%d new labelled examples %s (%s), waiting for %d%n",
+          "%d new labelled examples %s (%s), waiting for %d%s%n",
           count,
           since,
           StreamExamples.describe(imagesTopic, examples.imageRanges()),
-          refusedAt + minExamples);
+          refusedAt + minExamples,
+          accuracyBelow == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " (%d if the live accuracy of v%d is below %s)",
+                  refusedAt + minExamplesOnAlarm,
+                  serving,
+                  accuracyBelow));
       return;
     }
     ModelVersion parent = versions.get(serving);

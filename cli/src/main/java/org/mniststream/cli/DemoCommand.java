@@ -37,6 +37,7 @@ import org.mniststream.schemas.RolloutPolicy;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
+import org.mniststream.trainer.data.ScannerDrift;
 import org.mniststream.trainer.publishing.ModelPublishException;
 import org.mniststream.trainer.publishing.ModelsTopic;
 import org.mniststream.trainer.training.TrainingSettings;
@@ -109,10 +110,103 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Where models, broker data and logs go.")
   Path workDir;
 
+  @Option(
+      names = "--drift",
+      description =
+          "A drift that heals: after --drift-before MNIST events the stream switches to a new"
+              + " scanner's images (thicker, rotated, greyer, noisier), labels come back for a"
+              + " fraction of events after a delay, the continual trainer fine-tunes, the judge"
+              + " promotes, accuracy recovers.")
+  boolean drift;
+
+  @Option(
+      names = "--drift-before",
+      description = "With --drift: MNIST test images before the drift (default: 5000).")
+  Integer driftBefore;
+
+  @Option(
+      names = "--label-fraction",
+      description = "With --drift: events whose label comes back (default: ${DEFAULT-VALUE}).")
+  double labelFraction = 0.2;
+
+  @Option(
+      names = "--label-delay",
+      description = "With --drift: seconds before a label comes back (default: ${DEFAULT-VALUE}).")
+  double labelDelaySeconds = 5;
+
+  @Option(
+      names = "--heal-examples",
+      description =
+          "With --drift: new labelled events the continual trainer waits for once the live"
+              + " accuracy is below --alarm-below (default: 8000).")
+  Integer healExamples;
+
+  @Option(
+      names = "--heal-epochs",
+      description = "With --drift: epochs of each continual fine-tune (default: ${DEFAULT-VALUE}).")
+  int healEpochs = 2;
+
+  @Option(
+      names = "--heal-learning-rate",
+      description = "With --drift: Adam's step of the fine-tune (default: ${DEFAULT-VALUE}).")
+  float healLearningRate = 0.0005f;
+
+  @Option(
+      names = "--alarm-below",
+      description =
+          "With --drift: the continual trainer's alarm, live accuracy below this (default:"
+              + " ${DEFAULT-VALUE}).")
+  double alarmBelow = 0.95;
+
+  @Option(
+      names = "--drift-max-rotation",
+      description =
+          "With --drift: the new scanner's largest rotation either way, degrees (default:"
+              + " ${DEFAULT-VALUE}).")
+  double driftMaxRotation = ScannerDrift.Settings.DEFAULTS.maxRotationDegrees();
+
+  @Option(
+      names = "--initial-model",
+      paramLabel = "DIR",
+      description =
+          "With --drift: publish this saved model (model.params + model-version.avro) as version 1"
+              + " instead of training one.")
+  Path initialModel;
+
+  @Option(
+      names = "--drift-timeout",
+      description =
+          "With --drift: seconds of drifted stream before giving up on the heal (default:"
+              + " ${DEFAULT-VALUE}).")
+  int driftTimeoutSeconds = 360;
+
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    if (drift) {
+      ScannerDrift.Settings d = ScannerDrift.Settings.DEFAULTS;
+      return new DriftDemo(
+              this,
+              new DriftDemo.Options(
+                  new ScannerDrift.Settings(
+                      d.strokeRadius(),
+                      driftMaxRotation,
+                      d.contrast(),
+                      d.background(),
+                      d.noiseSigma()),
+                  1,
+                  driftBefore != null ? driftBefore : quick ? 1_000 : 5_000,
+                  labelFraction,
+                  Math.round(labelDelaySeconds * 1000),
+                  healExamples != null ? healExamples : quick ? 1_000 : 8_000,
+                  quick ? 1 : healEpochs,
+                  healLearningRate,
+                  alarmBelow,
+                  driftTimeoutSeconds,
+                  quick ? Math.min(2_000, events) : events))
+          .run();
+    }
     Path work =
         workDir != null
             ? workDir

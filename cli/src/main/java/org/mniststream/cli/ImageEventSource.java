@@ -122,6 +122,16 @@ final class ImageEventSource implements AutoCloseable {
         new ProducerRecord<>(topic, id, serde.encode(event(images, index, id))), this::onAck);
   }
 
+  /**
+   * Sends image {@code index} as event {@code id} without its label, as an upstream system that
+   * learns the truth only later does (the label, if any, goes to the labels topic).
+   */
+  void sendUnlabelled(IdxDataset images, int index, String id) {
+    ImageEvent event = event(images, index, id);
+    event.setLabel(null);
+    producer.send(new ProducerRecord<>(topic, id, serde.encode(event)), this::onAck);
+  }
+
   void flush() {
     producer.flush();
   }

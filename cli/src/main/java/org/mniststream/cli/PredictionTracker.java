@@ -51,6 +51,11 @@ final class PredictionTracker implements Runnable, AutoCloseable {
   private long[] eventTimes = new long[1 << 16];
   private int processedCount;
   private final Map<Long, Long> firstProcessedOfVersion = new TreeMap<>();
+  // with withTruth(...): the true label and the phase of an event without an inline label
+  private java.util.function.LongToIntFunction truthOf;
+  private java.util.function.LongFunction<String> phaseOf;
+  // "<phase>/<version>" -> {served, labelled, correct}
+  private final Map<String, long[]> perPhase = new java.util.LinkedHashMap<>();
 
   /** Tracks predictions whose event id starts with {@code runPrefix}. */
   PredictionTracker(
@@ -64,6 +69,31 @@ final class PredictionTracker implements Runnable, AutoCloseable {
     this.runPrefix = runPrefix;
     this.thread = new Thread(this, "prediction-tracker");
     thread.setDaemon(true);
+  }
+
+  /**
+   * For events without an inline label (the drift demo sends its labels later, on the labels
+   * topic): {@code truthOf} gives the true label of the event with that sequence number (the number
+   * after the last '-' of its id; negative for none), and {@code phaseOf} names the part of the run
+   * it belongs to, so {@link Snapshot#perPhase()} has accuracy per phase and version. Call before
+   * {@link #start()}.
+   */
+  PredictionTracker withTruth(
+      java.util.function.LongToIntFunction truthOf,
+      java.util.function.LongFunction<String> phaseOf) {
+    this.truthOf = truthOf;
+    this.phaseOf = phaseOf;
+    return this;
+  }
+
+  /** The number after the last '-' of an event id, or -1. */
+  static long sequenceOf(String eventId) {
+    int dash = eventId.lastIndexOf('-');
+    try {
+      return dash < 0 ? -1 : Long.parseLong(eventId.substring(dash + 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   PredictionTracker start() {
@@ -111,11 +141,29 @@ final class PredictionTracker implements Runnable, AutoCloseable {
           counts[0]++;
           firstArrivalOfVersion.putIfAbsent(p.getModelVersion(), now);
           latestVersion = Math.max(latestVersion, p.getModelVersion());
-          if (p.getLabel() != null) {
+          Integer label = p.getLabel();
+          long[] phase = null;
+          if (truthOf != null) {
+            long sequence = sequenceOf(p.getEventId());
+            if (label == null && sequence >= 0) {
+              int truth = truthOf.applyAsInt(sequence);
+              label = truth < 0 ? null : truth;
+            }
+            String name = sequence < 0 ? "?" : phaseOf.apply(sequence);
+            phase = perPhase.computeIfAbsent(name + "/" + p.getModelVersion(), k -> new long[3]);
+            phase[0]++;
+          }
+          if (label != null) {
             labelled++;
-            if (p.getLabel() == p.getPredictedClass()) {
+            if (phase != null) {
+              phase[1]++;
+            }
+            if (label == p.getPredictedClass()) {
               correct++;
               counts[1]++;
+              if (phase != null) {
+                phase[2]++;
+              }
             }
           }
         }
@@ -129,6 +177,8 @@ final class PredictionTracker implements Runnable, AutoCloseable {
     intervalLatency = new Histogram(3_600_000_000L, 3);
     Map<Long, long[]> versions = new TreeMap<>();
     perVersion.forEach((v, c) -> versions.put(v, c.clone()));
+    Map<String, long[]> phases = new java.util.LinkedHashMap<>();
+    perPhase.forEach((k, c) -> phases.put(k, c.clone()));
     return new Snapshot(
         predictions,
         duplicates,
@@ -139,7 +189,8 @@ final class PredictionTracker implements Runnable, AutoCloseable {
         versions,
         new TreeMap<>(firstArrivalOfVersion),
         latestVersion,
-        maxGapMillis);
+        maxGapMillis,
+        phases);
   }
 
   /**
@@ -295,7 +346,8 @@ final class PredictionTracker implements Runnable, AutoCloseable {
       Map<Long, long[]> perVersion,
       Map<Long, Long> firstArrivalOfVersion,
       long latestVersion,
-      long maxGapMillis) {
+      long maxGapMillis,
+      Map<String, long[]> perPhase) {
 
     double accuracyOf(long version) {
       long[] c = perVersion.get(version);
