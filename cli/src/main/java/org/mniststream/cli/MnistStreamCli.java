@@ -36,6 +36,7 @@ import picocli.CommandLine.Parameters;
       DriftDataCommand.class,
       ContinualCommand.class,
       EmbeddedKafkaMain.class,
+      SecurityCommand.class,
       MnistStreamCli.Help.class
     })
 public final class MnistStreamCli implements Callable<Integer> {
@@ -137,6 +138,7 @@ public final class MnistStreamCli implements Callable<Integer> {
           chaos       kill -9 the app and restart the broker mid-stream; count losses, duplicates
           sample-events  write MNIST test images as ImageEvent files (for kcat and other clients)
           drift-data  write a seeded 'new scanner' shift of MNIST as IDX files (--data-dir DIR)
+          security    acls: each principal's least-privilege ACLs; --apply creates them
         """;
   }
 }
