@@ -150,8 +150,8 @@ final class SecurityCommand implements Callable<Integer> {
       if (!apply) {
         return 0;
       }
-      try (Admin client = Admin.create(admin)) {
-        client.createAcls(plan.bindings()).all().get(timeoutSeconds, TimeUnit.SECONDS);
+      try {
+        apply(admin, plan, timeoutSeconds);
       } catch (KafkaException e) {
         err.println("cannot create the ACLs on " + bootstrapServers + ": " + e.getMessage());
         return 1;
@@ -228,6 +228,14 @@ final class SecurityCommand implements Callable<Integer> {
           AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(millis, 30_000)));
       props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "mnist-stream-security");
       return props;
+    }
+  }
+
+  /** Creates every binding of {@code plan} through an admin client of {@code adminConfig}. */
+  static void apply(Properties adminConfig, AclPlan plan, long timeoutSeconds)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    try (Admin client = Admin.create(adminConfig)) {
+      client.createAcls(plan.bindings()).all().get(timeoutSeconds, TimeUnit.SECONDS);
     }
   }
 

@@ -2,6 +2,8 @@ package org.mniststream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 class DemoCommandTest {
@@ -19,5 +21,18 @@ class DemoCommandTest {
   @Test
   void shouldFailOnADuplicateEvenWhenTheCountsAddUp() {
     assertThat(DemoCommand.accountedFor(1_000, 1_000, 0, 1)).isFalse();
+  }
+
+  @Test
+  void shouldRefuseSecureWithAnExistingClusterOrSeveralBrokersInOneLine() {
+    StringWriter err = new StringWriter();
+    var cli = MnistStreamCli.commandLine().setErr(new PrintWriter(err, true));
+
+    assertThat(cli.execute("demo", "--secure", "--brokers", "3")).isEqualTo(2);
+    assertThat(cli.execute("demo", "--secure", "--bootstrap-servers", "127.0.0.1:9092"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--secure runs one embedded broker")
+        .doesNotContain("\tat ");
   }
 }

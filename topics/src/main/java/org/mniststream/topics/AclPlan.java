@@ -214,11 +214,13 @@ public final class AclPlan {
             topics.decisions(),
             topics.instances());
 
-    // Its main consumer is in a fresh group per dashboard, mnist-dashboard-<uuid>; its other
-    // consumers use no group.
+    // Its main consumer (counts of events in, predictions, shadow predictions and dead letters) is
+    // in a fresh group per dashboard, mnist-dashboard-<uuid>; its other consumers use no group.
     b.role(Role.DASHBOARD)
         .read(
+            topics.images(),
             topics.predictions(),
+            topics.shadowPredictions(),
             topics.deadLetters(),
             topics.instances(),
             topics.quality(),
