@@ -140,6 +140,13 @@ final class DemoCommand implements Callable<Integer> {
           "--secure runs one embedded broker: it goes with neither --bootstrap-servers nor"
               + " --brokers");
     }
+    if (secure && Files.exists(work.resolve("kafka"))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--secure needs a fresh --work-dir: "
+              + work.resolve("kafka")
+              + " holds a broker whose SCRAM credentials were made for an earlier run");
+    }
     Files.createDirectories(work);
     String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
     step("work directory " + work.toAbsolutePath());

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
 
@@ -34,5 +37,15 @@ class DemoCommandTest {
     assertThat(err.toString())
         .contains("--secure runs one embedded broker")
         .doesNotContain("\tat ");
+  }
+
+  @Test
+  void shouldRefuseSecureOnAWorkDirWithAnEarlierBroker(@TempDir Path work) throws Exception {
+    Files.createDirectories(work.resolve("kafka"));
+    StringWriter err = new StringWriter();
+    var cli = MnistStreamCli.commandLine().setErr(new PrintWriter(err, true));
+
+    assertThat(cli.execute("demo", "--secure", "--work-dir", work.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--secure needs a fresh --work-dir");
   }
 }

@@ -102,6 +102,20 @@ class SecureEmbeddedKafkaBrokerIT {
   }
 
   @Test
+  void shouldKeepItsCertificateCredentialsAndAclsAcrossARestart() throws Exception {
+    String topic = createTopic();
+    grantWrite("bob", topic);
+    Map<String, String> bobBefore = broker.clientProperties("bob");
+
+    broker.restart();
+
+    try (KafkaProducer<String, String> bob = producer(bobBefore)) {
+      assertThat(bob.send(new ProducerRecord<>(topic, "k", "v")).get(30, SECONDS).offset())
+          .isZero();
+    }
+  }
+
+  @Test
   void shouldRefuseAWrongPassword() {
     String topic = createTopic();
     Map<String, String> wrong = new LinkedHashMap<>(broker.clientProperties("alice"));
