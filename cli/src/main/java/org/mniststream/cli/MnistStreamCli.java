@@ -131,7 +131,8 @@ public final class MnistStreamCli implements Callable<Integer> {
           topics      check every topic against the layout; --create, --alter-configs
 
         Tools
-          broker      run a real Kafka broker (KRaft) on this machine; --nodes N a cluster
+          broker      run a real Kafka broker (KRaft) on this machine; --nodes N a cluster;
+                      --secure: SASL_SSL, SCRAM users (--user NAME), ACLs
           bench       load generator: events/s, end-to-end latency percentiles, CPU, RSS
           judge-bench simulate the rollout judge on saved models' test-set predictions: canary
                       events to a rollback or a promotion, false rollbacks over seeded runs

@@ -220,6 +220,32 @@ class SecureBrokerIT {
   }
 
   @Test
+  void shouldStopAStreamAppUnderTheWrongPrincipalWithOneLine() throws Exception {
+    TopicNames topics = securedTopics("default-app");
+    List<String> settings = new ArrayList<>();
+    topics.toProperties().forEach((k, v) -> settings.add(k + "=" + v));
+    client(Role.IMAGE_PRODUCER).forEach((k, v) -> settings.add(k + "=" + v));
+
+    try (ChildJvm app =
+        LocalStack.launchApp(
+            "wrong-principal-app",
+            broker.bootstrapServers(),
+            work,
+            FreePorts.loopback(),
+            settings,
+            LocalStack.APP_JVM_OPTIONS)) {
+      await().atMost(Duration.ofMinutes(1)).until(() -> !app.isAlive());
+
+      assertThat(app.exitValue()).isNotZero();
+      assertThat(Files.readAllLines(app.logFile()))
+          .filteredOn(l -> l.contains("Cannot start"))
+          .singleElement()
+          .asString()
+          .contains("not authorized");
+    }
+  }
+
+  @Test
   void shouldServeOnTheSecureBrokerAndKeepServingWhenForbiddenWritesAreRefused() throws Exception {
     IdxDataset test = SubsetModels.subsetData().test();
     String appId = "mnist-it-secure-" + UUID.randomUUID();

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -128,6 +129,15 @@ public final class BrokerSecurity {
           all.put(user, password);
         });
     return new BrokerSecurity(all, randomSecret());
+  }
+
+  /**
+   * The passwords a broker's data dir was formatted with ({@code user=password} lines of its
+   * credentials file), if this profile ran there before: a restart by a new JVM must reuse them.
+   */
+  static Optional<Map<String, String>> savedPasswords(Path dataDir) {
+    Path file = dataDir.resolve(SECURITY_DIR_NAME).resolve(CREDENTIALS_FILE_NAME);
+    return Files.isRegularFile(file) ? Optional.of(BrokerConfig.read(file)) : Optional.empty();
   }
 
   /** Every user with a SCRAM credential, the super users first. */
@@ -331,7 +341,7 @@ public final class BrokerSecurity {
         .collect(Collectors.joining("\n", "", "\n"));
   }
 
-  private static void writeOwnerOnly(Path file, String text) throws IOException {
+  static void writeOwnerOnly(Path file, String text) throws IOException {
     Files.deleteIfExists(file);
     try {
       Files.createFile(
