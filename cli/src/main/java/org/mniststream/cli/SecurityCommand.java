@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.mniststream.schemas.TopicNames;
 import org.mniststream.topics.AclPlan;
 import org.mniststream.topics.AclPlan.Role;
@@ -156,8 +157,14 @@ final class SecurityCommand implements Callable<Integer> {
         err.println("cannot create the ACLs on " + bootstrapServers + ": " + e.getMessage());
         return 1;
       } catch (ExecutionException e) {
-        err.println(
-            "cannot create the ACLs on " + bootstrapServers + ": " + e.getCause().getMessage());
+        // The broker's own message names the request's internals ("Request Request(...) needs
+        // ALTER permission"): say what it means instead.
+        String why =
+            e.getCause() instanceof ClusterAuthorizationException
+                ? "the principal of --command-config may not change ACLs (it needs ALTER on the"
+                    + " cluster: a super user or an ACL admin)"
+                : e.getCause().getMessage();
+        err.println("cannot create the ACLs on " + bootstrapServers + ": " + why);
         return 1;
       } catch (TimeoutException e) {
         err.println(

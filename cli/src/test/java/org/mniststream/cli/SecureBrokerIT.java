@@ -220,6 +220,43 @@ class SecureBrokerIT {
   }
 
   @Test
+  void shouldRefuseThePlanAppliedByAPrincipalThatIsNotTheAdmin() throws Exception {
+    // the image producer cannot grant itself (or anyone) a right
+    TopicNames topics = securedTopics("default-app");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int exitCode =
+        MnistStreamCli.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(
+                "security",
+                "acls",
+                "--topics-prefix",
+                topics.images().substring(0, topics.images().indexOf('.') + 1),
+                "--principal",
+                "trainer=User:image-producer",
+                "--apply",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--command-config",
+                clientConfigFile(Role.IMAGE_PRODUCER, topics).toString(),
+                "--timeout",
+                "20");
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("cannot create the ACLs on " + broker.bootstrapServers())
+        .contains("may not change ACLs");
+    try (KafkaProducer<byte[], byte[]> producer = producer(Role.IMAGE_PRODUCER)) {
+      assertRefused(producer, record(topics.models(), "mnist/0000000001"));
+    }
+  }
+
+  @Test
   void shouldStopAStreamAppUnderTheWrongPrincipalWithOneLine() throws Exception {
     TopicNames topics = securedTopics("default-app");
     List<String> settings = new ArrayList<>();

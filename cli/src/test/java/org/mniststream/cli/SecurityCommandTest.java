@@ -67,6 +67,17 @@ class SecurityCommandTest {
     assertThat(err.toString()).contains("starts with the application id mnist");
   }
 
+  @Test
+  void shouldSayInOneLineThatAClusterDidNotAnswer() {
+    int exitCode = run("security", "acls", "--apply", "-b", "127.0.0.1:1", "--timeout", "2");
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("cannot create the ACLs on 127.0.0.1:1");
+  }
+
   private int run(String... args) {
     CommandLine cli =
         MnistStreamCli.commandLine()
