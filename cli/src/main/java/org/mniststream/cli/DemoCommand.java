@@ -18,13 +18,16 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.mniststream.app.judge.JudgedRollouts;
 import org.mniststream.app.judge.RolloutPolicies;
@@ -34,6 +37,7 @@ import org.mniststream.kafka.ChildJvm;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.RolloutPolicy;
+import org.mniststream.topics.AclPlan.Role;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -43,7 +47,10 @@ import org.mniststream.trainer.publishing.ModelsTopic;
 import org.mniststream.trainer.training.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The main job in one command: a real Kafka broker (embedded unless --bootstrap-servers), MNIST
@@ -180,10 +187,24 @@ final class DemoCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int driftTimeoutSeconds = 360;
 
+  @Option(
+      names = "--secure",
+      description =
+          "Run on the embedded broker's secure profile (SASL_SSL, SCRAM-SHA-512, the standard"
+              + " authorizer, nothing allowed unless granted): each component connects as its own"
+              + " principal with the least-privilege ACLs of 'security acls'.")
+  boolean secure;
+
+  @Spec CommandSpec spec;
+
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    if (drift && (secure || weakCandidate)) {
+      throw new ParameterException(
+          spec.commandLine(), "--drift runs without --secure and --weak-candidate (for now)");
+    }
     if (drift) {
       ScannerDrift.Settings d = ScannerDrift.Settings.DEFAULTS;
       return new DriftDemo(
@@ -211,6 +232,19 @@ final class DemoCommand implements Callable<Integer> {
         workDir != null
             ? workDir
             : Path.of("work", "demo-" + Instant.now().toString().replace(':', '-'));
+    if (secure && (kafka.bootstrapServers != null || kafka.brokers != 1)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--secure runs one embedded broker: it goes with neither --bootstrap-servers nor"
+              + " --brokers");
+    }
+    if (secure && Files.exists(work.resolve("kafka"))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--secure needs a fresh --work-dir: "
+              + work.resolve("kafka")
+              + " holds a broker whose SCRAM credentials were made for an earlier run");
+    }
     Files.createDirectories(work);
     String run = "demo-" + UUID.randomUUID().toString().substring(0, 8);
     step("work directory " + work.toAbsolutePath());
@@ -223,11 +257,24 @@ final class DemoCommand implements Callable<Integer> {
     IdxDataset test = mnist.loadTest();
     boolean accounted;
 
-    try (LocalStack stack = kafka.start(work)) {
+    try (LocalStack stack =
+        secure ? LocalStack.startSecure(work, kafka.partitions) : kafka.start(work)) {
       step(
-          (stack.embedded() ? "embedded Kafka broker (KRaft) at " : "Kafka cluster at ")
+          (stack.secure()
+                  ? "secure embedded Kafka broker (KRaft; SASL_SSL, SCRAM-SHA-512, ACLs) at "
+                  : stack.embedded() ? "embedded Kafka broker (KRaft) at " : "Kafka cluster at ")
               + stack.bootstrapServers());
       String bs = stack.bootstrapServers();
+      if (stack.secure()) {
+        // the judge runs in the app (quality.enabled=true), under the stream app's principal
+        stack.applyAcls("mnist-" + run, true);
+        step(
+            "principals image-producer, trainer, stream-app, operator, dashboard, judge: ACLs"
+                + " of 'security acls --judge-in-stream-app' applied; client settings in "
+                + stack.clientConfigFile(Role.TRAINER).getParent());
+        step(forbiddenRollout(stack));
+      }
+      List<String> trainerKafka = trainerKafka(stack);
       Path v1 = work.resolve("model-v1");
       Path v2 = work.resolve("model-v2");
       // the trainer reads the very files verified above
@@ -241,6 +288,7 @@ final class DemoCommand implements Callable<Integer> {
               ? List.of("--epochs", "1", "--max-batches", "120")
               : List.of("--epochs", Integer.toString(epochs)));
       train.addAll(List.of("--publish", "--bootstrap-servers", bs));
+      train.addAll(trainerKafka);
       StepFailure.requireSuccess(
           TrainerCli.execute(train.toArray(String[]::new)), "training version 1");
 
@@ -296,7 +344,7 @@ final class DemoCommand implements Callable<Integer> {
       // No app URL: the dashboard finds the app on the instances topic, from its heartbeats.
       dashboard =
           DashboardServer.start(
-              DashboardClients.connect(stack.clientProps()),
+              DashboardClients.connect(stack.clientProps(Role.DASHBOARD)),
               stack.topics(),
               List.of(),
               dashboardPort);
@@ -305,14 +353,16 @@ final class DemoCommand implements Callable<Integer> {
 
       try (PredictionTracker tracker =
               new PredictionTracker(
-                      stack.clientProps(),
+                      stack.clientProps(Role.DASHBOARD),
                       stack.topics().predictions(),
                       stack.topics().deadLetters(),
                       run)
                   .start();
           ImageEventSource source =
               new ImageEventSource(
-                  stack.clientProps(), stack.topics().images(), "mnist-stream-demo")) {
+                  stack.clientProps(Role.IMAGE_PRODUCER),
+                  stack.topics().images(),
+                  "mnist-stream-demo")) {
         AtomicLong sent = new AtomicLong();
         AtomicLong swapAt = new AtomicLong(-1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -338,9 +388,16 @@ final class DemoCommand implements Callable<Integer> {
                     () -> {
                       // the operator's `rollout --auto 2` first, so v2 never serves unjudged
                       publishRollout(stack, judged(demoPolicy(), first + 1, first));
-                      publishV2.complete(
-                          TrainerCli.execute(
-                              "publish", "--model-dir", v2.toString(), "--bootstrap-servers", bs));
+                      List<String> publish =
+                          new ArrayList<>(
+                              List.of(
+                                  "publish",
+                                  "--model-dir",
+                                  v2.toString(),
+                                  "--bootstrap-servers",
+                                  bs));
+                      publish.addAll(trainerKafka);
+                      publishV2.complete(TrainerCli.execute(publish.toArray(String[]::new)));
                     });
               }
               if (weakCandidate && n == events / 2) {
@@ -366,7 +423,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         // the quality app and the judge trail the predictions by a batch or two
         Thread.sleep(3_000);
-        JudgedRolloutView.read(stack.clientProps(), stack.topics(), Duration.ofSeconds(30))
+        JudgedRolloutView.read(
+                stack.clientProps(Role.OPERATOR), stack.topics(), Duration.ofSeconds(30))
             .print(out);
         accounted = accountedFor(events, last.predictions(), last.deadLetters(), last.duplicates());
         if (lingerSeconds > 0) {
@@ -434,7 +492,7 @@ final class DemoCommand implements Callable<Integer> {
   /** The newest version of the demo's model on the models topic. */
   private static long latestVersion(LocalStack stack) {
     try {
-      return ModelsTopic.of(stack.clientProps())
+      return ModelsTopic.of(stack.clientProps(Role.TRAINER))
           .withName(stack.topics().models())
           .published(TrainingSettings.DEFAULT_MODEL_NAME, OptionalLong.empty())
           .orElseThrow(() -> new IllegalStateException("no version on the models topic"))
@@ -445,7 +503,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void publishRollout(LocalStack stack, ModelRollout rollout) {
-    Properties p = stack.clientProps();
+    Properties p = stack.clientProps(Role.OPERATOR);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -477,24 +535,25 @@ final class DemoCommand implements Callable<Integer> {
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       JudgedRolloutView view =
-          JudgedRolloutView.read(stack.clientProps(), stack.topics(), Duration.ofSeconds(10));
+          JudgedRolloutView.read(
+              stack.clientProps(Role.OPERATOR), stack.topics(), Duration.ofSeconds(10));
       long v2 = latestVersion(stack);
       while (!view.finished(v2) && System.nanoTime() < deadline) {
         Thread.sleep(500);
-        view = JudgedRolloutView.read(stack.clientProps(), stack.topics(), Duration.ofSeconds(10));
+        view =
+            JudgedRolloutView.read(
+                stack.clientProps(Role.OPERATOR), stack.topics(), Duration.ofSeconds(10));
       }
       if (!view.finished(v2)) {
         return "not rolled out: the judge was still judging v" + v2;
       }
       long baseline = view.promotedToActive(v2) ? v2 : v2 - 1;
       // the judge's last rollout pins the active version, so v3 does not serve when published
-      int published =
-          TrainerCli.execute(
-              "publish",
-              "--model-dir",
-              v3.toString(),
-              "--bootstrap-servers",
-              stack.bootstrapServers());
+      List<String> publish =
+          new ArrayList<>(
+              List.of("publish", "--model-dir", v3.toString(), "--bootstrap-servers", bs(stack)));
+      publish.addAll(trainerKafka(stack));
+      int published = TrainerCli.execute(publish.toArray(String[]::new));
       if (published != 0) {
         return "publishing v3 failed (exit " + published + ")";
       }
@@ -504,6 +563,61 @@ final class DemoCommand implements Callable<Integer> {
     } catch (Exception e) {
       return "not rolled out: " + e.getMessage();
     }
+  }
+
+  /**
+   * The image producer's principal tries to write a rollout: the broker must refuse it, or the
+   * secure demo stops here (the ACLs would not be in force).
+   */
+  private static String forbiddenRollout(LocalStack stack) {
+    Properties p = stack.clientProps(Role.IMAGE_PRODUCER);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    ModelRollout pin =
+        ModelRollout.newBuilder()
+            .setModelName(TrainingSettings.DEFAULT_MODEL_NAME)
+            .setActiveVersion(1L)
+            .setIssuedAt(Instant.now())
+            .setIssuedBy("image-producer")
+            .build();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  stack.topics().rollouts(),
+                  pin.getModelName().getBytes(StandardCharsets.UTF_8),
+                  ContractSerdes.modelRollout().encode(pin)))
+          .get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicAuthorizationException refused) {
+        return "forbidden write: image-producer -> "
+            + stack.topics().rollouts()
+            + ": refused by the broker ("
+            + refused.getMessage()
+            + ")";
+      }
+      throw new IllegalStateException("the forbidden write failed otherwise: " + e.getCause(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the forbidden write got no answer", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    throw new IllegalStateException(
+        "the image producer could write a rollout: the ACLs are not in force");
+  }
+
+  private static String bs(LocalStack stack) {
+    return stack.bootstrapServers();
+  }
+
+  /** The trainer's {@code --kafka-config} on the secure broker: its principal; else nothing. */
+  private static List<String> trainerKafka(LocalStack stack) {
+    return stack.secure()
+        ? List.of("--kafka-config", stack.clientConfigFile(Role.TRAINER).toString())
+        : List.of();
   }
 
   /**

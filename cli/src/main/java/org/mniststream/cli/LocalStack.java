@@ -1,22 +1,34 @@
 package org.mniststream.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.mniststream.kafka.BrokerSecurity;
 import org.mniststream.kafka.ChildJvm;
+import org.mniststream.kafka.EmbeddedKafkaBroker;
 import org.mniststream.kafka.EmbeddedKafkaCluster;
 import org.mniststream.kafka.StreamAppLauncher;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.topics.AclPlan;
+import org.mniststream.topics.AclPlan.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +36,29 @@ import org.slf4j.LoggerFactory;
  * The Kafka side of a demo, benchmark or chaos run: an embedded cluster of one or more KRaft nodes
  * (or an existing cluster named by bootstrap servers), every topic created, and stream-app
  * instances started as child JVMs.
+ *
+ * <p>{@link #startSecure} runs one embedded broker in its secure profile instead (SASL_SSL, SCRAM,
+ * the standard authorizer; see {@link BrokerSecurity}), with a credential per {@link Role}: each
+ * component then connects with its own principal ({@link #clientProps(Role)}, {@link
+ * #clientConfigFile(Role)}), and {@link #applyAcls} grants what the {@link AclPlan} says.
  */
 final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
   private final EmbeddedKafkaCluster cluster; // null against an existing cluster
+  private final EmbeddedKafkaBroker secureBroker; // null unless startSecure
   private final String bootstrapServers;
   private final Path workDir;
   private final TopicNames topics = TopicNames.DEFAULTS;
   private final List<ChildJvm> apps = new ArrayList<>();
 
-  private LocalStack(EmbeddedKafkaCluster cluster, String bootstrapServers, Path workDir) {
+  private LocalStack(
+      EmbeddedKafkaCluster cluster,
+      EmbeddedKafkaBroker secureBroker,
+      String bootstrapServers,
+      Path workDir) {
     this.cluster = cluster;
+    this.secureBroker = secureBroker;
     this.bootstrapServers = bootstrapServers;
     this.workDir = workDir;
   }
@@ -99,9 +122,89 @@ final class LocalStack implements AutoCloseable {
           servers,
           cluster.dataDir());
     }
-    LocalStack stack = new LocalStack(cluster, servers, workDir);
+    LocalStack stack = new LocalStack(cluster, null, servers, workDir);
     TopicSetup.createAll(stack.clientProps(), stack.topics, partitions);
     return stack;
+  }
+
+  /**
+   * Starts one embedded broker in its secure profile, with a SCRAM credential per {@link Role}, and
+   * creates every topic as the admin. No right is granted yet: see {@link #applyAcls}.
+   */
+  static LocalStack startSecure(Path workDir, int partitions) {
+    BrokerSecurity security =
+        BrokerSecurity.scramOverTls(Arrays.stream(Role.values()).map(Role::userName).toList());
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder().security(security).dataDir(workDir.resolve("kafka")).start();
+    log.info(
+        "secure embedded Kafka broker at {} (SASL_SSL, SCRAM-SHA-512; logs under {})",
+        broker.bootstrapServers(),
+        broker.dataDir());
+    LocalStack stack = new LocalStack(null, broker, broker.bootstrapServers(), workDir);
+    try {
+      TopicSetup.createAll(stack.clientProps(), stack.topics, partitions);
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+    return stack;
+  }
+
+  /** Whether this stack runs the secure broker ({@link #startSecure}). */
+  boolean secure() {
+    return secureBroker != null;
+  }
+
+  /**
+   * Grants the {@link AclPlan} of this stack's topics and a stream app of {@code applicationId} on
+   * the secure broker; nothing to do on another.
+   */
+  void applyAcls(String applicationId, boolean judgeInStreamApp) {
+    if (!secure()) {
+      return;
+    }
+    AclPlan plan = AclPlan.of(topics, applicationId, judgeInStreamApp, Map.of());
+    try {
+      SecurityCommand.apply(clientProps(), plan, 30);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create the ACLs: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the ACLs", e);
+    }
+  }
+
+  /**
+   * The client properties of {@code role}'s principal on the secure broker; on another, the plain
+   * {@link #clientProps()}.
+   */
+  Properties clientProps(Role role) {
+    if (!secure()) {
+      return clientProps();
+    }
+    Properties props = new Properties();
+    props.putAll(secureBroker.clientProperties(role.userName()));
+    return props;
+  }
+
+  /**
+   * {@link #clientProps(Role)} in a file readable by its owner only, for a {@code --config} or
+   * {@code --kafka-config}: the JAAS line stays off command lines.
+   */
+  Path clientConfigFile(Role role) {
+    Path file = workDir.resolve("security").resolve(role.userName() + ".properties");
+    try {
+      Files.createDirectories(file.getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        clientProps(role).store(w, "principal " + role.userName());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return file;
   }
 
   String bootstrapServers() {
@@ -109,22 +212,45 @@ final class LocalStack implements AutoCloseable {
   }
 
   boolean embedded() {
-    return cluster != null;
+    return cluster != null || secureBroker != null;
   }
 
   TopicNames topics() {
     return topics;
   }
 
+  /** The client properties of the cluster; on the secure broker, the admin's. */
   Properties clientProps() {
     Properties props = new Properties();
+    if (secure()) {
+      props.putAll(secureBroker.clientProperties(BrokerSecurity.ADMIN_USER));
+      return props;
+    }
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return props;
   }
 
-  /** Starts a stream-app instance as a child JVM; {@code settings} are extra key=value pairs. */
+  /**
+   * Starts a stream-app instance as a child JVM; {@code settings} are extra key=value pairs. On the
+   * secure broker it connects as the stream app's principal.
+   */
   ChildJvm startApp(String name, int httpPort, List<String> settings, List<String> jvmOptions) {
-    ChildJvm app = launchApp(name, bootstrapServers, workDir, httpPort, settings, jvmOptions);
+    ChildJvm app;
+    if (secure()) {
+      List<String> all = new ArrayList<>();
+      all.add("http.port=" + httpPort);
+      all.add("state.dir=" + workDir.resolve("streams-state-" + name));
+      all.addAll(settings);
+      app =
+          StreamAppLauncher.launch(
+              name,
+              clientConfigFile(Role.STREAM_APP),
+              all,
+              jvmOptions,
+              workDir.resolve(name + ".log"));
+    } else {
+      app = launchApp(name, bootstrapServers, workDir, httpPort, settings, jvmOptions);
+    }
     apps.add(app);
     return app;
   }
@@ -199,6 +325,9 @@ final class LocalStack implements AutoCloseable {
     }
     if (cluster != null) {
       cluster.close();
+    }
+    if (secureBroker != null) {
+      secureBroker.close();
     }
   }
 }

@@ -36,6 +36,7 @@ import picocli.CommandLine.Parameters;
       DriftDataCommand.class,
       ContinualCommand.class,
       EmbeddedKafkaMain.class,
+      SecurityCommand.class,
       MnistStreamCli.Help.class
     })
 public final class MnistStreamCli implements Callable<Integer> {
@@ -130,13 +131,15 @@ public final class MnistStreamCli implements Callable<Integer> {
           topics      check every topic against the layout; --create, --alter-configs
 
         Tools
-          broker      run a real Kafka broker (KRaft) on this machine; --nodes N a cluster
+          broker      run a real Kafka broker (KRaft) on this machine; --nodes N a cluster;
+                      --secure: SASL_SSL, SCRAM users (--user NAME), ACLs
           bench       load generator: events/s, end-to-end latency percentiles, CPU, RSS
           judge-bench simulate the rollout judge on saved models' test-set predictions: canary
                       events to a rollback or a promotion, false rollbacks over seeded runs
           chaos       kill -9 the app and restart the broker mid-stream; count losses, duplicates
           sample-events  write MNIST test images as ImageEvent files (for kcat and other clients)
           drift-data  write a seeded 'new scanner' shift of MNIST as IDX files (--data-dir DIR)
+          security    acls: each principal's least-privilege ACLs; --apply creates them
         """;
   }
 }

@@ -2,7 +2,12 @@ package org.mniststream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
 
@@ -19,5 +24,28 @@ class DemoCommandTest {
   @Test
   void shouldFailOnADuplicateEvenWhenTheCountsAddUp() {
     assertThat(DemoCommand.accountedFor(1_000, 1_000, 0, 1)).isFalse();
+  }
+
+  @Test
+  void shouldRefuseSecureWithAnExistingClusterOrSeveralBrokersInOneLine() {
+    StringWriter err = new StringWriter();
+    var cli = MnistStreamCli.commandLine().setErr(new PrintWriter(err, true));
+
+    assertThat(cli.execute("demo", "--secure", "--brokers", "3")).isEqualTo(2);
+    assertThat(cli.execute("demo", "--secure", "--bootstrap-servers", "127.0.0.1:9092"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--secure runs one embedded broker")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void shouldRefuseSecureOnAWorkDirWithAnEarlierBroker(@TempDir Path work) throws Exception {
+    Files.createDirectories(work.resolve("kafka"));
+    StringWriter err = new StringWriter();
+    var cli = MnistStreamCli.commandLine().setErr(new PrintWriter(err, true));
+
+    assertThat(cli.execute("demo", "--secure", "--work-dir", work.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--secure needs a fresh --work-dir");
   }
 }

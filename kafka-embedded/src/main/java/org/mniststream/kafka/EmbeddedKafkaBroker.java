@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,6 +86,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Duration stopTimeout;
   private final boolean gracefulShutdownOnJvmExit;
   private final String newClusterId;
+  private final BrokerSecurity security;
   private final Thread reaper;
 
   /** Read without the lock by the reaper, which must not block on a thread that called exit. */
@@ -105,14 +107,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             ? List.of(b.controllerPort != 0 ? b.controllerPort : free[1])
             : b.controllerPorts;
     this.controllerPort = controllerPorts.get(nodeId - 1);
+    this.security = b.security;
+    // The secure profile replaces the PLAINTEXT listeners; the builder's own properties still win.
+    Map<String, String> overrides = new LinkedHashMap<>();
+    if (security != null) {
+      overrides.putAll(security.brokerProperties(HOST, port, controllerPort, dataDir));
+    }
+    overrides.putAll(b.brokerProperties);
     this.brokerConfig =
         BrokerConfig.properties(
-            nodeId,
-            controllerPorts,
-            HOST,
-            port,
-            dataDir.resolve(KAFKA_LOG_DIR_NAME),
-            b.brokerProperties);
+            nodeId, controllerPorts, HOST, port, dataDir.resolve(KAFKA_LOG_DIR_NAME), overrides);
     this.newClusterId = b.clusterId != null ? b.clusterId : Uuid.randomUuid().toString();
     List<String> args = new ArrayList<>(DEFAULT_JVM_ARGS);
     args.addAll(b.jvmArgs);
@@ -279,6 +283,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return brokerConfig;
   }
 
+  /** The secure profile this broker runs with, if it was given one ({@link Builder#security}). */
+  public Optional<BrokerSecurity> security() {
+    return Optional.ofNullable(security);
+  }
+
+  /**
+   * What a client needs to connect as {@code user}: {@code bootstrap.servers}, and with a {@link
+   * #security()} profile its SASL_SSL settings; without one, {@code user} is ignored (PLAINTEXT).
+   */
+  public Map<String, String> clientProperties(String user) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    if (security != null) {
+      p.putAll(security.clientProperties(user));
+    }
+    return p;
+  }
+
   /** The child's pid while it runs. */
   public OptionalLong pid() {
     ChildJvm child = process;
@@ -308,6 +330,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare broker data dir " + dataDir, e);
     }
+    List<String> args = new ArrayList<>(List.of(serverProperties.toString(), clusterIdForFormat()));
+    if (security != null) {
+      args.add(security.prepareFiles().toString());
+    }
     List<String> options = new ArrayList<>(jvmArgs);
     // Explicit configs, so a logback-test.xml or log4j2-test on the shared classpath (meant for
     // the tests) does not decide what the broker logs.
@@ -315,7 +341,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     options.add("-Dlog4j2.configurationFile=" + log4j2Config);
     return ChildJvm.builder(PROCESS_NAME, BrokerProcessMain.class.getName())
         .jvmOptions(options)
-        .args(List.of(serverProperties.toString(), clusterIdForFormat()))
+        .args(args)
         .logFile(logFile())
         .workingDirectory(dataDir)
         .graceOnJvmExit(gracefulShutdownOnJvmExit ? stopTimeout : Duration.ZERO)
@@ -347,7 +373,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       sleep(POLL_INTERVAL);
     }
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.putAll(clientProperties(BrokerSecurity.ADMIN_USER));
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-readiness-" + port);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
@@ -478,6 +504,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int nodeId = BrokerConfig.NODE_ID;
     private List<Integer> controllerPorts = List.of();
     private String clusterId;
+    private BrokerSecurity security;
 
     private Builder() {
       super(Duration.ofSeconds(90));
@@ -497,6 +524,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** KRaft controller port; 0, the default, picks a free one. */
     public Builder controllerPort(int port) {
       this.controllerPort = checkPort(port);
+      return this;
+    }
+
+    /**
+     * Runs the broker with {@code security}: SASL_SSL (SCRAM-SHA-512) clients, mutual TLS on the
+     * controller listener, the standard authorizer with no right but the super users' until ACLs
+     * grant one (see {@link BrokerSecurity}). A single broker only: a profile serves one broker.
+     */
+    public Builder security(BrokerSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
       return this;
     }
 

@@ -21,7 +21,21 @@ public final class StreamAppLauncher {
    */
   public static ChildJvm launch(
       String name, List<String> settings, List<String> jvmOptions, Path logFile) {
+    return launch(name, null, settings, jvmOptions, logFile);
+  }
+
+  /**
+   * Like {@link #launch(String, List, List, Path)}, reading {@code configFile} ({@code run
+   * --config}) first when not null: the place for secrets such as a JAAS line, which a {@code
+   * --set} would show in the process list and in the log's command line.
+   */
+  public static ChildJvm launch(
+      String name, Path configFile, List<String> settings, List<String> jvmOptions, Path logFile) {
     List<String> args = new ArrayList<>(List.of("run"));
+    if (configFile != null) {
+      args.add("--config");
+      args.add(configFile.toString());
+    }
     for (String s : settings) {
       args.add("--set");
       args.add(s);

@@ -80,6 +80,29 @@ class EmbeddedKafkaMainTest {
         .contains("--bogus", "novalue", "not a port: 70000", "not a port: 65536", "at least one");
   }
 
+  @Test
+  void shouldParseASecureBrokerWithItsUsers(@TempDir Path dir) {
+    EmbeddedKafkaMain main = new EmbeddedKafkaMain();
+    new CommandLine(main)
+        .parseArgs(
+            "--secure", "--user", "trainer", "--user", "stream-app", "--data-dir", dir.toString());
+
+    try (EmbeddedKafkaBroker broker = main.builder().build()) {
+      assertThat(broker.security().orElseThrow().users())
+          .containsExactly("broker", "admin", "trainer", "stream-app");
+      assertThat(broker.brokerConfig())
+          .containsEntry("allow.everyone.if.no.acl.found", "false")
+          .containsEntry("advertised.listeners", "SASL_SSL://" + broker.bootstrapServers());
+    }
+  }
+
+  @Test
+  void shouldRejectSecureWithSeveralNodesAndUsersWithoutSecure() {
+    assertThat(execute("--secure", "--nodes", "3")).isEqualTo(2);
+    assertThat(execute("--user", "trainer")).isEqualTo(2);
+    assertThat(err.toString()).contains("--secure runs one node", "--user goes with --secure");
+  }
+
   private int execute(String... args) {
     return new CommandLine(new EmbeddedKafkaMain())
         .setOut(new PrintWriter(out, true))
