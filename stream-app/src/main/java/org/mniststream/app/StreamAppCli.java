@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -35,11 +34,9 @@ import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.ModelVersion;
-import org.mniststream.schemas.Provenance;
 import org.mniststream.schemas.RolloutPolicy;
 import org.mniststream.schemas.RolloutStage;
 import org.mniststream.schemas.TopicNames;
-import org.mniststream.schemas.TopicOffsetRange;
 import org.mniststream.topics.FleetView;
 import org.mniststream.topics.ModelsTopicContents;
 import org.mniststream.topics.TopicAdminException;
@@ -542,49 +539,9 @@ public final class StreamAppCli implements Callable<Integer> {
      * for a version without provenance.
      */
     static List<String> provenanceLines(ModelVersion v) {
-      Provenance p = v.getProvenance();
-      if (p == null) {
-        return List.of();
-      }
-      StringBuilder source = new StringBuilder("         from ");
-      source.append(v.getParentVersion() == null ? "-" : "v" + v.getParentVersion()).append(": ");
-      source.append(
-          p.getSourceTopics().stream()
-              .map(StreamAppCli.Models::ranges)
-              .collect(java.util.stream.Collectors.joining(" + ")));
-      if (p.getLabelsTopic() != null) {
-        source.append(" + labels ").append(ranges(p.getLabelsTopic()));
-      }
-      source.append(
-          String.format(
-              Locale.ROOT,
-              "; %d stream + %d replayed (ratio %s), %d held out, skipped %s",
-              p.getStreamExamples(),
-              p.getReplayedExamples(),
-              p.getReplayRatio(),
-              p.getHoldoutExamples(),
-              p.getSkipped().isEmpty() ? "none" : new java.util.TreeMap<>(p.getSkipped())));
-      String accuracy =
-          String.format(
-              Locale.ROOT,
-              "         accuracy: original test %s -> %s, stream holdout %s -> %s",
-              fraction(p.getOldTestAccuracyBefore()),
-              fraction(p.getOldTestAccuracyAfter()),
-              fraction(p.getHoldoutAccuracyBefore()),
-              fraction(p.getHoldoutAccuracy()));
-      return List.of(source.toString(), accuracy);
-    }
-
-    private static String ranges(TopicOffsetRange t) {
-      return t.getTopic()
-          + " "
-          + t.getPartitions().stream()
-              .map(r -> r.getPartition() + ":" + r.getFromOffset() + "-" + r.getToOffset())
-              .collect(java.util.stream.Collectors.joining(","));
-    }
-
-    private static String fraction(Double d) {
-      return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
+      return org.mniststream.app.models.ProvenanceText.lines(v).stream()
+          .map(line -> "         " + line)
+          .toList();
     }
 
     /** The instances serving {@code modelName}, from their heartbeats on the instances topic. */

@@ -259,7 +259,11 @@
         h('dt', null, 'test loss'), h('dd', null, m.testLoss == null ? '–' : Number(m.testLoss).toFixed(4)),
         h('dt', null, 'trained'), h('dd', null, v.createdAt ? new Date(millis(v.createdAt)).toLocaleString('en-GB') : '–'),
         h('dt', null, 'parent'), h('dd', null, v.parentVersion == null ? '–' : 'v' + v.parentVersion),
-        h('dt', null, 'sha-256'), h('dd', { class: 'mono', title: v.parametersSha256 || '' }, (v.parametersSha256 || '').slice(0, 12) + '…')));
+        h('dt', null, 'sha-256'), h('dd', { class: 'mono', title: v.parametersSha256 || '' }, (v.parametersSha256 || '').slice(0, 12) + '…')),
+      // a version fine-tuned from the topics says where it learnt from
+      v.provenance && v.provenance.length
+        ? h.apply(null, ['div', { class: 'provenance' }].concat(v.provenance.map(function (line) { return h('div', null, line); })))
+        : null);
   }
 
   function renderInstances(list, now) {

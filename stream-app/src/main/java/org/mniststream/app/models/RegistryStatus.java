@@ -60,7 +60,8 @@ public record RegistryStatus(
       double testLoss,
       int testSize,
       Double validationAccuracy,
-      boolean loaded) {
+      boolean loaded,
+      List<String> provenance) {
 
     static VersionInfo of(ModelVersion v, boolean loaded) {
       EvaluationMetrics m = v.getMetrics();
@@ -75,7 +76,8 @@ public record RegistryStatus(
           m.getTestLoss(),
           m.getTestSize(),
           m.getValidationAccuracy(),
-          loaded);
+          loaded,
+          ProvenanceText.lines(v));
     }
   }
 

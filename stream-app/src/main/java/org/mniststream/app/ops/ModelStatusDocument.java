@@ -46,7 +46,12 @@ public record ModelStatusDocument(
         s.history().stream().map(Swap::of).toList());
   }
 
-  /** A version's identity, whether it is loaded, and its metrics on the test set. */
+  /**
+   * A version's identity, whether it is loaded, and its metrics on the test set.
+   *
+   * @param provenance for a version fine-tuned from topics, where it learnt from (two lines, as
+   *     {@code models} prints them); empty otherwise
+   */
   public record Version(
       long version,
       String architecture,
@@ -55,7 +60,8 @@ public record ModelStatusDocument(
       Long parentVersion,
       String signingKeyId,
       boolean loaded,
-      Metrics metrics) {
+      Metrics metrics,
+      List<String> provenance) {
 
     static Version of(RegistryStatus.VersionInfo v) {
       return v == null
@@ -68,7 +74,8 @@ public record ModelStatusDocument(
               v.parentVersion(),
               v.signingKeyId(),
               v.loaded(),
-              new Metrics(v.testAccuracy(), v.testLoss(), v.testSize(), v.validationAccuracy()));
+              new Metrics(v.testAccuracy(), v.testLoss(), v.testSize(), v.validationAccuracy()),
+              v.provenance());
     }
   }
 

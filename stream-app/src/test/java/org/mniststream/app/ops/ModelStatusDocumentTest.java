@@ -15,7 +15,18 @@ class ModelStatusDocumentTest {
 
   private static RegistryStatus.VersionInfo version(long v) {
     return new RegistryStatus.VersionInfo(
-        v, "mlp-v1", "ab" + v, T, null, null, 0.98, 0.07, 10_000, null, true);
+        v,
+        "mlp-v1",
+        "ab" + v,
+        T,
+        null,
+        null,
+        0.98,
+        0.07,
+        10_000,
+        null,
+        true,
+        v == 3 ? List.of("from v2: mnist.image-events 0:0-9", "accuracy: ...") : List.of());
   }
 
   private static JsonNode json(RegistryStatus status) throws Exception {
@@ -70,7 +81,8 @@ class ModelStatusDocumentTest {
                 "{\"version\":3,\"architecture\":\"mlp-v1\",\"parametersSha256\":\"ab3\","
                     + "\"createdAt\":\"2025-06-01T12:00:00Z\",\"parentVersion\":null,"
                     + "\"signingKeyId\":null,\"loaded\":true,\"metrics\":{\"testAccuracy\":0.98,"
-                    + "\"testLoss\":0.07,\"testSize\":10000,\"validationAccuracy\":null}}"));
+                    + "\"testLoss\":0.07,\"testSize\":10000,\"validationAccuracy\":null},"
+                    + "\"provenance\":[\"from v2: mnist.image-events 0:0-9\",\"accuracy: ...\"]}"));
     assertThat(json.get("canaryPercent").intValue()).isEqualTo(10);
     assertThat(json.get("pairedPercent").intValue()).isEqualTo(50);
     assertThat(json.get("shadow").isNull()).isTrue();
