@@ -40,7 +40,16 @@ public final class ValueCodecs {
 
   /** The codecs these settings configure, with a registry client when they name a registry. */
   public static ValueCodecs of(ValueFormats formats) {
-    return new ValueCodecs(formats, SchemaRegistryClient.of(formats));
+    return of(formats, SchemaRegistryClient.Retry.DEFAULT);
+  }
+
+  /** As {@link #of(ValueFormats)}, with this retry rule for the registry. */
+  public static ValueCodecs of(ValueFormats formats, SchemaRegistryClient.Retry retry) {
+    return new ValueCodecs(
+        formats,
+        formats
+            .registryUrl()
+            .map(url -> new SchemaRegistryClient(url, formats.registryUserInfo(), retry)));
   }
 
   public ValueFormats formats() {
