@@ -34,6 +34,9 @@ import org.mniststream.kafka.ChildJvm;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.RolloutPolicy;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormat;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -109,6 +112,26 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Where models, broker data and logs go.")
   Path workDir;
 
+  @Option(
+      names = "--registry",
+      description =
+          "Run in Confluent framing (value.format=confluent): start the schema registry the build"
+              + " made (see --registry-jar); images in and predictions out carry a registry id.")
+  boolean registry;
+
+  @Option(
+      names = "--registry-jar",
+      description =
+          "The registry's runner jar (default: ${DEFAULT-VALUE}, from the repository root).")
+  Path registryJar = LocalRegistry.DEFAULT_RUNNER;
+
+  @Option(
+      names = "--registry-url",
+      description =
+          "Use this Confluent-compatible registry (its API base URL) instead of starting one;"
+              + " implies --registry.")
+  URI registryUrl;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -128,8 +151,31 @@ final class DemoCommand implements Callable<Integer> {
             + (!data.given() ? ", SHA-256 of the four files verified" : ", as given"));
     IdxDataset test = mnist.loadTest();
     boolean accounted;
+    LocalRegistry localRegistry = null;
+    ValueCodecs codecs = ValueCodecs.of(ValueFormats.SINGLE_OBJECT);
+    List<String> formatSettings = List.of();
+    if (registry || registryUrl != null) {
+      URI url = registryUrl;
+      if (url == null) {
+        try {
+          localRegistry = LocalRegistry.start(registryJar, work, Duration.ofMinutes(2));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          System.err.println("demo: " + e.getMessage());
+          return 1;
+        }
+        url = localRegistry.confluentApiUrl();
+      }
+      ValueFormats formats = ValueFormats.of(ValueFormat.CONFLUENT, url);
+      codecs = ValueCodecs.of(formats);
+      formatSettings =
+          formats.toProperties().entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .toList();
+      step("schema registry at " + url + ": Confluent framing on every topic the app writes");
+    }
 
-    try (LocalStack stack = kafka.start(work)) {
+    try (LocalRegistry stopsLast = localRegistry;
+        LocalStack stack = kafka.start(work)) {
       step(
           (stack.embedded() ? "embedded Kafka broker (KRaft) at " : "Kafka cluster at ")
               + stack.bootstrapServers());
@@ -192,10 +238,12 @@ final class DemoCommand implements Callable<Integer> {
               "stream-app",
               httpPort,
               // The heartbeat's address is where the dashboard polls the app: this host.
-              List.of(
-                  "application.id=mnist-" + run,
-                  "http.advertised-host=127.0.0.1",
-                  "quality.enabled=true"),
+              concat(
+                  List.of(
+                      "application.id=mnist-" + run,
+                      "http.advertised-host=127.0.0.1",
+                      "quality.enabled=true"),
+                  formatSettings),
               LocalStack.APP_JVM_OPTIONS);
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
       URI appUrl = URI.create("http://127.0.0.1:" + httpPort);
@@ -214,11 +262,12 @@ final class DemoCommand implements Callable<Integer> {
                       stack.clientProps(),
                       stack.topics().predictions(),
                       stack.topics().deadLetters(),
-                      run)
+                      run,
+                      codecs.serde(stack.topics().predictions(), ContractSerdes.prediction()))
                   .start();
           ImageEventSource source =
               new ImageEventSource(
-                  stack.clientProps(), stack.topics().images(), "mnist-stream-demo")) {
+                  stack.clientProps(), stack.topics().images(), "mnist-stream-demo", codecs)) {
         AtomicLong sent = new AtomicLong();
         AtomicLong swapAt = new AtomicLong(-1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -410,6 +459,12 @@ final class DemoCommand implements Callable<Integer> {
     } catch (Exception e) {
       return "not rolled out: " + e.getMessage();
     }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /**
