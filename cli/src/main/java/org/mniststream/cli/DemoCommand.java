@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.mniststream.app.judge.JudgedRollouts;
 import org.mniststream.app.judge.RolloutPolicies;
 import org.mniststream.dashboard.DashboardClients;
+import org.mniststream.dashboard.DashboardOptions;
 import org.mniststream.dashboard.DashboardServer;
 import org.mniststream.kafka.ChildJvm;
 import org.mniststream.schemas.ContractSerdes;
@@ -253,7 +254,8 @@ final class DemoCommand implements Callable<Integer> {
               DashboardClients.connect(stack.clientProps()),
               stack.topics(),
               List.of(),
-              dashboardPort);
+              DashboardOptions.onPort(dashboardPort),
+              codecs);
       step("stream app ready (" + appUrl + "/ready /model /stats /metrics)");
       step("live dashboard: " + dashboard.url() + "  (draw a digit there; it goes through Kafka)");
 
