@@ -1,8 +1,10 @@
 package org.mniststream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,6 +201,28 @@ class ConfluentFramingIT {
                     .extracting(Prediction::getEventId)
                     .containsExactlyInAnyOrder("so-0", "so-1", "so-2", "so-3", "so-4"));
     assertThat(rawValues(kafka.topics.predictions())).allMatch(ConfluentFraming::isSingleObject);
+  }
+
+  @Test
+  void shouldRefuseToStartInOneLineWhenTheRegistryDoesNotAnswer() throws Exception {
+    kafka = new KafkaIt(KafkaFixture.shared(), 1);
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+
+    assertThatThrownBy(
+            () ->
+                kafka.startApp(
+                    Map.of(
+                        "value.format",
+                        "confluent",
+                        "schema.registry.url",
+                        "http://127.0.0.1:" + closedPort + "/apis/ccompat/v7")))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("did not answer after 6 attempts")
+        .hasMessageContaining("connection refused")
+        .hasMessageEndingWith("(schema.registry.url)");
   }
 
   private KafkaProducer<byte[], ImageEvent> producer(FramedSerde<ImageEvent> serializer) {

@@ -38,7 +38,7 @@ public final class SchemaRegistryFixture implements AutoCloseable {
   public static final String CONFLUENT_API_PATH = "/apis/ccompat/v7";
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryFixture.class);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
   private final URI confluentApi;
   private final Process process;
