@@ -123,8 +123,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--registry-jar",
       description =
-          "The registry's runner jar (default: ${DEFAULT-VALUE}, from the repository root).")
-  Path registryJar = LocalRegistry.DEFAULT_RUNNER;
+          "The registry's runner jar (default: the one the build left in"
+              + " schema-registry-server/target, from the repository root).")
+  Path registryJar;
 
   @Option(
       names = "--registry-url",
@@ -159,7 +160,11 @@ final class DemoCommand implements Callable<Integer> {
       URI url = registryUrl;
       if (url == null) {
         try {
-          localRegistry = LocalRegistry.start(registryJar, work, Duration.ofMinutes(2));
+          localRegistry =
+              LocalRegistry.start(
+                  registryJar != null ? registryJar : LocalRegistry.defaultRunner(),
+                  work,
+                  Duration.ofMinutes(3));
         } catch (IllegalArgumentException | IllegalStateException e) {
           System.err.println("demo: " + e.getMessage());
           return 1;

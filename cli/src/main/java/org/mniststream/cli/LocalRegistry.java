@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +25,20 @@ final class LocalRegistry implements AutoCloseable {
   static final String CONFLUENT_API_PATH = "/apis/ccompat/v7";
 
   /** Where a build from the repository root leaves the runner jar. */
-  static final Path DEFAULT_RUNNER =
-      Path.of("schema-registry-server", "target", "schema-registry-server-0.1.0-runner.jar");
+  static final Path DEFAULT_RUNNER_DIR = Path.of("schema-registry-server", "target");
+
+  /** The runner jar the build left in {@link #DEFAULT_RUNNER_DIR}, whatever the version. */
+  static Path defaultRunner() {
+    try (DirectoryStream<Path> jars =
+        Files.newDirectoryStream(DEFAULT_RUNNER_DIR, "schema-registry-server-*-runner.jar")) {
+      for (Path jar : jars) {
+        return jar;
+      }
+    } catch (IOException noBuild) {
+      // said below, by the path that does not exist
+    }
+    return DEFAULT_RUNNER_DIR.resolve("schema-registry-server-<version>-runner.jar");
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalRegistry.class);
 
