@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +34,7 @@ import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.framing.ConfluentFraming;
 import org.mniststream.schemas.framing.FramedSerde;
+import org.mniststream.schemas.framing.IncompatibleSchemaException;
 import org.mniststream.schemas.framing.SchemaRegistryClient;
 import org.mniststream.schemas.framing.ValueFormat;
 import org.mniststream.testing.KafkaFixture;
@@ -146,6 +148,16 @@ class ConfluentFramingIT {
     assertThat(client().schemaById(predictionId)).isEqualTo(Prediction.getClassSchema());
     assertThat(client().subjects())
         .contains(kafka.topics.images() + "-value", kafka.topics.predictions() + "-value");
+    // the subjects the app registered are BACKWARD: a producer's breaking ImageEvent is refused
+    Schema breaking =
+        new Schema.Parser()
+            .parse(
+                ImageEvent.getClassSchema()
+                    .toString()
+                    .replace(
+                        "\"fields\":[", "\"fields\":[{\"name\":\"camera\",\"type\":\"int\"},"));
+    assertThatThrownBy(() -> client().register(kafka.topics.images() + "-value", breaking))
+        .isInstanceOf(IncompatibleSchemaException.class);
 
     // And the unknown id is a dead letter with its own reason, its bytes kept for a replay
     FramedSerde<DeadLetter> letterReader =
