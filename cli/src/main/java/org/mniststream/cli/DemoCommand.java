@@ -32,12 +32,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.mniststream.app.judge.JudgedRollouts;
 import org.mniststream.app.judge.RolloutPolicies;
 import org.mniststream.dashboard.DashboardClients;
+import org.mniststream.dashboard.DashboardOptions;
 import org.mniststream.dashboard.DashboardServer;
 import org.mniststream.kafka.ChildJvm;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.RolloutPolicy;
 import org.mniststream.topics.AclPlan.Role;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormat;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -196,14 +200,39 @@ final class DemoCommand implements Callable<Integer> {
   boolean secure;
 
   @Spec CommandSpec spec;
+      names = "--registry",
+      description =
+          "Run in Confluent framing (value.format=confluent): start the schema registry the build"
+              + " made (see --registry-jar); images in and predictions out carry a registry id.")
+  boolean registry;
+
+  @Option(
+      names = "--registry-jar",
+      description =
+          "The registry's runner jar (default: the one the build left in"
+              + " schema-registry-server/target, from the repository root).")
+  Path registryJar;
+
+  @Option(
+      names = "--registry-url",
+      description =
+          "Use this Confluent-compatible registry (its API base URL) instead of starting one;"
+              + " implies --registry.")
+  URI registryUrl;
 
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
-    if (drift && (secure || weakCandidate)) {
+    boolean confluent = registry || registryUrl != null;
+    if (drift && (secure || weakCandidate || confluent)) {
       throw new ParameterException(
-          spec.commandLine(), "--drift runs without --secure and --weak-candidate (for now)");
+          spec.commandLine(),
+          "--drift runs without --secure, --weak-candidate and --registry (for now)");
+    }
+    if (secure && confluent) {
+      throw new ParameterException(
+          spec.commandLine(), "--secure and --registry do not combine (for now)");
     }
     if (drift) {
       ScannerDrift.Settings d = ScannerDrift.Settings.DEFAULTS;
@@ -256,9 +285,37 @@ final class DemoCommand implements Callable<Integer> {
             + (!data.given() ? ", SHA-256 of the four files verified" : ", as given"));
     IdxDataset test = mnist.loadTest();
     boolean accounted;
+    LocalRegistry localRegistry = null;
+    ValueCodecs codecs = ValueCodecs.of(ValueFormats.SINGLE_OBJECT);
+    List<String> formatSettings = List.of();
+    if (registry || registryUrl != null) {
+      URI url = registryUrl;
+      if (url == null) {
+        try {
+          localRegistry =
+              LocalRegistry.start(
+                  registryJar != null ? registryJar : LocalRegistry.defaultRunner(),
+                  work,
+                  Duration.ofMinutes(3));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          System.err.println("demo: " + e.getMessage());
+          return 1;
+        }
+        url = localRegistry.confluentApiUrl();
+      }
+      ValueFormats formats = ValueFormats.of(ValueFormat.CONFLUENT, url);
+      codecs = ValueCodecs.of(formats);
+      formatSettings =
+          formats.toProperties().entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .toList();
+      step("schema registry at " + url + ": Confluent framing on every topic the app writes");
+    }
 
     try (LocalStack stack =
         secure ? LocalStack.startSecure(work, kafka.partitions) : kafka.start(work)) {
+    try (LocalRegistry stopsLast = localRegistry;
+        LocalStack stack = kafka.start(work)) {
       step(
           (stack.secure()
                   ? "secure embedded Kafka broker (KRaft; SASL_SSL, SCRAM-SHA-512, ACLs) at "
@@ -334,10 +391,12 @@ final class DemoCommand implements Callable<Integer> {
               "stream-app",
               httpPort,
               // The heartbeat's address is where the dashboard polls the app: this host.
-              List.of(
-                  "application.id=mnist-" + run,
-                  "http.advertised-host=127.0.0.1",
-                  "quality.enabled=true"),
+              concat(
+                  List.of(
+                      "application.id=mnist-" + run,
+                      "http.advertised-host=127.0.0.1",
+                      "quality.enabled=true"),
+                  formatSettings),
               LocalStack.APP_JVM_OPTIONS);
       LocalStack.awaitReady(app, httpPort, Duration.ofMinutes(2));
       URI appUrl = URI.create("http://127.0.0.1:" + httpPort);
@@ -347,7 +406,8 @@ final class DemoCommand implements Callable<Integer> {
               DashboardClients.connect(stack.clientProps(Role.DASHBOARD)),
               stack.topics(),
               List.of(),
-              dashboardPort);
+              DashboardOptions.onPort(dashboardPort),
+              codecs);
       step("stream app ready (" + appUrl + "/ready /model /stats /metrics)");
       step("live dashboard: " + dashboard.url() + "  (draw a digit there; it goes through Kafka)");
 
@@ -356,13 +416,15 @@ final class DemoCommand implements Callable<Integer> {
                       stack.clientProps(Role.DASHBOARD),
                       stack.topics().predictions(),
                       stack.topics().deadLetters(),
-                      run)
+                      run,
+                      codecs.serde(stack.topics().predictions(), ContractSerdes.prediction()))
                   .start();
           ImageEventSource source =
               new ImageEventSource(
                   stack.clientProps(Role.IMAGE_PRODUCER),
                   stack.topics().images(),
                   "mnist-stream-demo")) {
+                  stack.clientProps(), stack.topics().images(), "mnist-stream-demo", codecs)) {
         AtomicLong sent = new AtomicLong();
         AtomicLong swapAt = new AtomicLong(-1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -563,6 +625,12 @@ final class DemoCommand implements Callable<Integer> {
     } catch (Exception e) {
       return "not rolled out: " + e.getMessage();
     }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /**

@@ -8,15 +8,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.PixelEncoding;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.mniststream.trainer.data.IdxDataset;
 
 /**
@@ -26,12 +28,18 @@ import org.mniststream.trainer.data.IdxDataset;
  */
 final class ImageEventSource implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
-  private final AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();
+  private final Function<ImageEvent, byte[]> serde;
   private final String topic;
   private final String source;
   private final AtomicLong failed = new AtomicLong();
 
   ImageEventSource(Properties clientProps, String topic, String source) {
+    this(clientProps, topic, source, ValueCodecs.of(ValueFormats.SINGLE_OBJECT));
+  }
+
+  /** Events in the value format {@code codecs} configure for {@code topic}. */
+  ImageEventSource(Properties clientProps, String topic, String source, ValueCodecs codecs) {
+    this.serde = codecs.serde(topic, ContractSerdes.imageEvent())::encode;
     Properties props = new Properties();
     props.putAll(clientProps);
     props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
@@ -77,7 +85,7 @@ final class ImageEventSource implements AutoCloseable {
       int index = (int) (sent % images.count());
       String id = eventId(runId, sent);
       producer.send(
-          new ProducerRecord<>(topic, id, serde.encode(event(images, index, id))), this::onAck);
+          new ProducerRecord<>(topic, id, serde.apply(event(images, index, id))), this::onAck);
       sent++;
       afterEach.accept(sent);
     }
@@ -119,7 +127,7 @@ final class ImageEventSource implements AutoCloseable {
   /** Sends image {@code index} of the dataset as event {@code id}. */
   void sendOne(IdxDataset images, int index, String id) {
     producer.send(
-        new ProducerRecord<>(topic, id, serde.encode(event(images, index, id))), this::onAck);
+        new ProducerRecord<>(topic, id, serde.apply(event(images, index, id))), this::onAck);
   }
 
   /**

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.mniststream.schemas.AvroSerde;
+import org.mniststream.schemas.ContractDecoder;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.topics.TopicReader;
@@ -27,7 +27,7 @@ final class PredictionTracker implements Runnable, AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String predictionsTopic;
   private final String runPrefix;
-  private final AvroSerde<Prediction> serde = ContractSerdes.prediction();
+  private final ContractDecoder<Prediction> serde;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
@@ -60,6 +60,17 @@ final class PredictionTracker implements Runnable, AutoCloseable {
   /** Tracks predictions whose event id starts with {@code runPrefix}. */
   PredictionTracker(
       Properties clientProps, String predictionsTopic, String deadLettersTopic, String runPrefix) {
+    this(clientProps, predictionsTopic, deadLettersTopic, runPrefix, ContractSerdes.prediction());
+  }
+
+  /** As above, with predictions decoded by {@code predictions} (e.g. one that reads Confluent). */
+  PredictionTracker(
+      Properties clientProps,
+      String predictionsTopic,
+      String deadLettersTopic,
+      String runPrefix,
+      ContractDecoder<Prediction> predictions) {
+    this.serde = predictions;
     this.consumer = new KafkaConsumer<>(TopicReader.consumerConfig(clientProps, "mnist-tracker"));
     // Assigned, not subscribed: a group rebalance (a broker restart moves the coordinator) would
     // send an uncommitted subscriber back to the earliest offset and count everything twice.

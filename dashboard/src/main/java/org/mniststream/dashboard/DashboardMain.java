@@ -11,6 +11,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,8 +142,8 @@ public final class DashboardMain implements Callable<Integer> {
       names = {"--set", "-D"},
       paramLabel = "KEY=VALUE",
       description =
-          "A Kafka client property or topic name (topics.images, topics.instances, ...);"
-              + " repeatable.")
+          "A Kafka client property, topic name (topics.images, topics.instances, ...) or"
+              + " schema.registry.url (to read Confluent-framed values too); repeatable.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -181,9 +183,11 @@ public final class DashboardMain implements Callable<Integer> {
     kafka.setProperty("bootstrap.servers", bootstrapServers);
     settings.forEach(kafka::setProperty);
     DashboardOptions options = options();
+    // schema.registry.url: predictions and dead letters in Confluent framing are read too
+    ValueCodecs codecs = ValueCodecs.of(ValueFormats.from(kafka));
     DashboardServer server =
         DashboardServer.start(
-            DashboardClients.connect(kafka), TopicNames.from(kafka), appUrls, options);
+            DashboardClients.connect(kafka), TopicNames.from(kafka), appUrls, options, codecs);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -36,6 +36,8 @@ import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.LabelEvent;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.mniststream.schemas.json.JsonCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +146,8 @@ public final class DashboardServer implements AutoCloseable {
       TopicNames topics,
       List<URI> extraAppUrls,
       DashboardOptions options,
-      Clock clock) {
+      Clock clock,
+      ValueCodecs codecs) {
     this.clock = clock;
     this.drawToken = options.drawToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
     this.drawLimit =
@@ -168,7 +171,8 @@ public final class DashboardServer implements AutoCloseable {
             topics,
             aggregates,
             outcome -> hub.broadcast(SseHub.frame("drawn", JsonCodec.write(outcome))),
-            inference);
+            inference,
+            codecs);
     // One thread per SSE client (bounded by SseHub.MAX_CLIENTS) plus the short requests.
     this.httpThreads = Executors.newCachedThreadPool(daemon("dashboard-http"));
     this.ticker = Executors.newScheduledThreadPool(2, daemon("dashboard-tick"));
@@ -221,12 +225,36 @@ public final class DashboardServer implements AutoCloseable {
     return start(clients, topics, extraAppUrls, DashboardOptions.onPort(port), clock);
   }
 
+  /**
+   * As above; predictions, dead letters and image events are read in either value format that
+   * {@code codecs} read (Confluent framing when they name a schema registry).
+   */
+  public static DashboardServer start(
+      DashboardClients clients,
+      TopicNames topics,
+      List<URI> extraAppUrls,
+      DashboardOptions options,
+      ValueCodecs codecs) {
+    return start(clients, topics, extraAppUrls, options, Clock.systemUTC(), codecs);
+  }
+
   static DashboardServer start(
       DashboardClients clients,
       TopicNames topics,
       List<URI> extraAppUrls,
       DashboardOptions options,
       Clock clock) {
+    return start(
+        clients, topics, extraAppUrls, options, clock, ValueCodecs.of(ValueFormats.SINGLE_OBJECT));
+  }
+
+  static DashboardServer start(
+      DashboardClients clients,
+      TopicNames topics,
+      List<URI> extraAppUrls,
+      DashboardOptions options,
+      Clock clock,
+      ValueCodecs codecs) {
     InetSocketAddress address = new InetSocketAddress(options.bind(), options.port());
     if (address.isUnresolved()) {
       clients.close();
@@ -242,7 +270,8 @@ public final class DashboardServer implements AutoCloseable {
           "cannot bind the dashboard to " + options.bind() + " port " + options.port(), e);
     }
     DashboardServer d =
-        new DashboardServer(clients, server, topics, List.copyOf(extraAppUrls), options, clock);
+        new DashboardServer(
+            clients, server, topics, List.copyOf(extraAppUrls), options, clock, codecs);
     d.consumer.start();
     d.fleet.start();
     d.quality.start();

@@ -10,12 +10,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.mniststream.schemas.AvroDecodingException;
-import org.mniststream.schemas.AvroSerde;
+import org.mniststream.schemas.ContractDecoder;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.SchemaRegistryException;
+import org.mniststream.schemas.framing.SchemaRegistryUnavailableException;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +44,9 @@ final class StreamConsumer extends ConsumerLoop {
   private final Aggregates aggregates;
   private final Consumer<Aggregates.DrawnOutcome> drawnOutcome;
   private final Replies replies;
-  private final AvroSerde<Prediction> predictionSerde = ContractSerdes.prediction();
-  private final AvroSerde<DeadLetter> deadLetterSerde = ContractSerdes.deadLetter();
-  private final AvroSerde<ImageEvent> imageSerde = ContractSerdes.imageEvent();
+  private final ContractDecoder<Prediction> predictionSerde;
+  private final ContractDecoder<DeadLetter> deadLetterSerde;
+  private final ContractDecoder<ImageEvent> imageSerde;
 
   StreamConsumer(
       org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
@@ -50,7 +54,27 @@ final class StreamConsumer extends ConsumerLoop {
       Aggregates aggregates,
       Consumer<Aggregates.DrawnOutcome> drawnOutcome,
       Replies replies) {
+    this(
+        consumer,
+        topics,
+        aggregates,
+        drawnOutcome,
+        replies,
+        ValueCodecs.of(ValueFormats.SINGLE_OBJECT));
+  }
+
+  /** As above, reading values in either format {@code codecs} read. */
+  StreamConsumer(
+      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+      TopicNames topics,
+      Aggregates aggregates,
+      Consumer<Aggregates.DrawnOutcome> drawnOutcome,
+      Replies replies,
+      ValueCodecs codecs) {
     super(consumer, "dashboard-consumer", Duration.ofSeconds(1));
+    this.predictionSerde = codecs.serde(topics.predictions(), ContractSerdes.prediction());
+    this.deadLetterSerde = codecs.serde(topics.deadLetters(), ContractSerdes.deadLetter());
+    this.imageSerde = codecs.serde(topics.images(), ContractSerdes.imageEvent());
     this.topics = topics;
     this.aggregates = aggregates;
     this.drawnOutcome = drawnOutcome;
@@ -116,6 +140,15 @@ final class StreamConsumer extends ConsumerLoop {
         aggregates.image(imageSerde.decode(record.value()));
       }
       outcome.ifPresent(drawnOutcome);
+    } catch (SchemaRegistryUnavailableException | SchemaRegistryException e) {
+      // a viewer: the record is counted as unreadable here rather than stopping the page
+      aggregates.undecodable(topic);
+      LOG.warn(
+          "Record {}-{}@{} not decoded: {}",
+          topic,
+          record.partition(),
+          record.offset(),
+          e.getMessage());
     } catch (AvroDecodingException e) {
       // Bad image events are the app's to dead-letter; here they are only counted.
       aggregates.undecodable(topic);

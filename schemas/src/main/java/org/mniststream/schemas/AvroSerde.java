@@ -27,14 +27,16 @@ import org.apache.kafka.common.serialization.Serializer;
  * keep per-thread buffers).
  */
 public final class AvroSerde<T extends SpecificRecord>
-    implements Serde<T>, Serializer<T>, Deserializer<T> {
+    implements Serde<T>, Serializer<T>, Deserializer<T>, ContractDecoder<T> {
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private final Schema current;
 
   AvroSerde(Class<T> type, Schema current, List<Schema> olderWriterSchemas) {
     this.type = type;
+    this.current = current;
     SpecificData model = SpecificData.getForClass(type);
     this.encoder = new BinaryMessageEncoder<>(model, current);
     this.decoder = new BinaryMessageDecoder<>(model, current);
@@ -54,7 +56,18 @@ public final class AvroSerde<T extends SpecificRecord>
     }
   }
 
+  /** The contract type. */
+  public Class<T> type() {
+    return type;
+  }
+
+  /** The current (writer) schema of the type. */
+  public Schema schema() {
+    return current;
+  }
+
   /** Decodes one record or throws an {@link AvroDecodingException} with the reason. */
+  @Override
   public T decode(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       throw new AvroDecodingException(

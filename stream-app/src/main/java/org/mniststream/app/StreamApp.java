@@ -44,6 +44,10 @@ import org.mniststream.model.EngineTuning;
 import org.mniststream.model.ModelSigning;
 import org.mniststream.model.ModelVerifier;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.SchemaRegistryException;
+import org.mniststream.schemas.framing.SchemaRegistryUnavailableException;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +64,7 @@ public final class StreamApp implements AutoCloseable {
   private final Properties config;
   private final AppSettings settings;
   private final TopicNames topicNames;
+  private final ValueCodecs codecs;
   private final StreamTopics topics;
   private final Clock clock = Clock.systemUTC();
   private final PrometheusMeterRegistry meters =
@@ -87,7 +92,8 @@ public final class StreamApp implements AutoCloseable {
     EngineTuning.apply();
     processMetrics.bindTo(meters);
     this.topicNames = TopicNames.from(config);
-    this.topics = StreamTopics.from(topicNames);
+    this.codecs = ValueCodecs.of(ValueFormats.from(config));
+    this.topics = StreamTopics.from(topicNames, codecs);
     this.registry =
         ModelRegistry.withBackgroundLoader(
             settings.modelName(),
@@ -170,6 +176,7 @@ public final class StreamApp implements AutoCloseable {
    */
   public void start() throws Exception {
     StartupTopicCheck.run(config, topicNames, settings);
+    registerContracts();
     synchronized (this) {
       if (closed.get()) {
         throw new InterruptedException("closed during startup");
@@ -198,6 +205,14 @@ public final class StreamApp implements AutoCloseable {
     KafkaStreams ks = new KafkaStreams(topology, StreamsConfigFactory.streamsConfig(config));
     ks.setUncaughtExceptionHandler(
         e -> {
+          if (causedByRegistryOutage(e)) {
+            // The event is fine, the registry did not answer (after the client's retries): the
+            // aborted transaction has it read again by a fresh thread, nothing is dead-lettered.
+            LOG.error(
+                "Stream thread stopped: {}; replacing it, its events are read again",
+                rootMessage(e));
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+          }
           // Processing or production failed beyond a single bad record: stop loudly; the EOS
           // transaction was aborted, so a restart resumes from the last committed state.
           LOG.error("Stream thread failed; shutting the app down", e);
@@ -229,6 +244,39 @@ public final class StreamApp implements AutoCloseable {
         judge.start();
       }
     }
+  }
+
+  /**
+   * With {@code value.format=confluent} (any topic): every topic's contract registered under {@code
+   * <topic>-value} with BACKWARD compatibility before the first record, so the output serdes have
+   * their ids and a registry that refuses a contract stops the start in one line.
+   */
+  private void registerContracts() throws StartupException {
+    if (!codecs.formats().anyConfluent()) {
+      return;
+    }
+    try {
+      codecs.registerContracts(topicNames);
+    } catch (SchemaRegistryUnavailableException | SchemaRegistryException e) {
+      throw new StartupException(e.getMessage() + " (" + ValueFormats.REGISTRY_URL + ")", e);
+    }
+  }
+
+  static boolean causedByRegistryOutage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryUnavailableException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && !(t instanceof SchemaRegistryUnavailableException)) {
+      t = t.getCause();
+    }
+    return t.getMessage();
   }
 
   /** Who this instance is on the instances topic. */

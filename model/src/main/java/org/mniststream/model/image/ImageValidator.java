@@ -2,7 +2,7 @@ package org.mniststream.model.image;
 
 import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.AvroDecodingException;
-import org.mniststream.schemas.AvroSerde;
+import org.mniststream.schemas.ContractDecoder;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ImageEvent;
@@ -20,7 +20,7 @@ public final class ImageValidator {
   /** Side of every servable input contract (see {@code InputContracts.problems}). */
   public static final int INPUT_SIDE = 28;
 
-  private final AvroSerde<ImageEvent> serde = ContractSerdes.imageEvent();
+  private final ContractDecoder<ImageEvent> serde;
   private final int side;
   private final int maxSide;
 
@@ -31,8 +31,19 @@ public final class ImageValidator {
     this(INPUT_SIDE, maxSide);
   }
 
-  /** Fits images to {@code side x side}. */
+  /** Fits images to {@code side x side}; values in Avro single-object encoding. */
   public ImageValidator(int side, int maxSide) {
+    this(side, maxSide, ContractSerdes.imageEvent());
+  }
+
+  /**
+   * Fits images to {@code side x side}; values decoded by {@code decoder} (e.g. one that also reads
+   * Confluent framing), whose {@code AvroDecodingException}s become {@link Invalid} results. Other
+   * exceptions of the decoder (a schema registry that does not answer) pass through: they are not
+   * the record's fault.
+   */
+  public ImageValidator(int side, int maxSide, ContractDecoder<ImageEvent> decoder) {
+    this.serde = decoder;
     if (side < 1 || maxSide < 1) {
       throw new IllegalArgumentException("sides must be >= 1, got " + side + ", " + maxSide);
     }

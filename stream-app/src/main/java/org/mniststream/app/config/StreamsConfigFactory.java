@@ -10,6 +10,7 @@ import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.ValueFormats;
 
 /**
  * The Kafka Streams configuration of the app: the given properties win, and every key they leave
@@ -49,6 +50,14 @@ public final class StreamsConfigFactory {
     Properties p = new Properties();
     p.putAll(overrides);
     TOPIC_NAME_KEYS.forEach(p::remove);
+    // the value formats and the registry are the app's (ValueFormats), not Kafka's
+    p.stringPropertyNames().stream()
+        .filter(
+            k ->
+                k.equals(ValueFormats.VALUE_FORMAT)
+                    || k.startsWith(ValueFormats.VALUE_FORMAT + ".")
+                    || k.startsWith("schema.registry."))
+        .forEach(p::remove);
     p.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     p.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, DEFAULT_BOOTSTRAP_SERVERS);
     p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -9,12 +9,14 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.mniststream.app.topology.DeadLetters;
 import org.mniststream.schemas.AvroDecodingException;
-import org.mniststream.schemas.AvroSerde;
+import org.mniststream.schemas.ContractDecoder;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.LabelEvent;
 import org.mniststream.schemas.Prediction;
+import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.ValueCodecs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,15 @@ final class InputDecoder implements Processor<byte[], byte[], byte[], SpecificRe
   private final Kind kind;
   private final Clock clock;
   private final QualityMetrics metrics;
-  private final Contracts contracts = Contracts.create();
+  private final Contracts contracts;
   private ProcessorContext<byte[], SpecificRecord> context;
 
   InputDecoder(Kind kind, Clock clock, QualityMetrics metrics) {
+    this(kind, clock, metrics, Contracts.create());
+  }
+
+  InputDecoder(Kind kind, Clock clock, QualityMetrics metrics, Contracts contracts) {
+    this.contracts = contracts;
     this.kind = kind;
     this.clock = clock;
     this.metrics = metrics;
@@ -71,9 +78,19 @@ final class InputDecoder implements Processor<byte[], byte[], byte[], SpecificRe
    * The serdes of the two contracts read, made once per decoder: making one parses every released
    * baseline schema of its contract, far more work than decoding a record with it.
    */
-  record Contracts(AvroSerde<Prediction> predictions, AvroSerde<LabelEvent> labels) {
+  record Contracts(ContractDecoder<Prediction> predictions, ContractDecoder<LabelEvent> labels) {
     static Contracts create() {
       return new Contracts(ContractSerdes.prediction(), ContractSerdes.labelEvent());
+    }
+
+    /**
+     * Decoders that read Confluent framing too ({@code value.format}, {@code schema.registry.url}):
+     * what the classifier writes when so configured.
+     */
+    static Contracts of(ValueCodecs codecs, TopicNames topics) {
+      return new Contracts(
+          codecs.serde(topics.predictions(), ContractSerdes.prediction()),
+          codecs.serde(topics.labels(), ContractSerdes.labelEvent()));
     }
   }
 

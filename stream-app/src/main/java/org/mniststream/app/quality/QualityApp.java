@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.util.Properties;
 import org.mniststream.app.SideApp;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 
 /**
  * The live-quality Kafka Streams app: {@link QualityTopology} as a {@link SideApp} under the
@@ -24,7 +26,8 @@ public final class QualityApp {
             TopicNames.from(config),
             QualitySettings.from(config),
             Clock.systemUTC(),
-            new QualityMetrics(meters)),
+            new QualityMetrics(meters),
+            ValueCodecs.of(ValueFormats.from(config))),
         streamsConfig(config));
   }
 

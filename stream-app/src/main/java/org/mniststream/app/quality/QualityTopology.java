@@ -20,6 +20,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.DeadLetter;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.mniststream.schemas.json.JsonCodec;
 
 /**
@@ -59,6 +61,17 @@ public final class QualityTopology {
 
   public static Topology build(
       TopicNames topics, QualitySettings settings, Clock clock, QualityMetrics metrics) {
+    return build(topics, settings, clock, metrics, ValueCodecs.of(ValueFormats.SINGLE_OBJECT));
+  }
+
+  /** As above; predictions and labels are read in either value format that {@code codecs} read. */
+  public static Topology build(
+      TopicNames topics,
+      QualitySettings settings,
+      Clock clock,
+      QualityMetrics metrics,
+      ValueCodecs codecs) {
+    InputDecoder.Contracts contracts = InputDecoder.Contracts.of(codecs, topics);
     Serde<byte[]> bytes = Serdes.ByteArray();
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(store(EVENTS_STORE, eventStateSerde()));
@@ -80,12 +93,12 @@ public final class QualityTopology {
                 List.of(topics.predictions(), topics.shadowPredictions()),
                 Consumed.with(bytes, bytes).withName("predictions-source"))
             .process(
-                () -> new InputDecoder(InputDecoder.Kind.PREDICTION, clock, metrics),
+                () -> new InputDecoder(InputDecoder.Kind.PREDICTION, clock, metrics, contracts),
                 Named.as("decode-predictions"));
     KStream<byte[], SpecificRecord> labels =
         builder.stream(topics.labels(), Consumed.with(bytes, bytes).withName("labels-source"))
             .process(
-                () -> new InputDecoder(InputDecoder.Kind.LABEL, clock, metrics),
+                () -> new InputDecoder(InputDecoder.Kind.LABEL, clock, metrics, contracts),
                 Named.as("decode-labels"));
     Map<String, KStream<byte[], SpecificRecord>> branches =
         predictions

@@ -19,8 +19,9 @@ import org.mniststream.model.image.ImageValidator;
  *
  * <ul>
  *   <li>reads {@code topics.images} ({@code mnist.image-events}): key = bytes of the event key
- *       (ordering key, usually the event id), value = {@code ImageEvent} (Avro single-object), read
- *       as raw bytes and decoded in the processor;
+ *       (ordering key, usually the event id), value = {@code ImageEvent} (Avro single-object or
+ *       Confluent framing, whatever {@code value.format} says), read as raw bytes and decoded in
+ *       the processor;
  *   <li>reads {@code topics.models} ({@code mnist.models}) as a global store: key = UTF-8 {@code
  *       modelName/0000000042}, value = {@code ModelVersion}, raw bytes handed to the registry;
  *   <li>reads {@code topics.rollouts} ({@code mnist.model-rollouts}) as a global store: key = UTF-8
@@ -63,7 +64,9 @@ public final class ClassifierTopology {
       Clock clock,
       AppSettings settings,
       AppMetrics metrics) {
-    ImageValidator validator = new ImageValidator(settings.maxImageSide());
+    ImageValidator validator =
+        new ImageValidator(
+            ImageValidator.INPUT_SIDE, settings.maxImageSide(), topics.imageDecoder());
     Topology topology = new Topology();
     topology.addSource(
         IMAGES_SOURCE,

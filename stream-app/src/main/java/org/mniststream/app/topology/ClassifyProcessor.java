@@ -35,6 +35,8 @@ import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.ReviewReason;
 import org.mniststream.schemas.ReviewRequest;
 import org.mniststream.schemas.Route;
+import org.mniststream.schemas.framing.SchemaRegistryException;
+import org.mniststream.schemas.framing.SchemaRegistryUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +132,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
     ImageValidator.Result result;
     try {
       result = validator.validate(record.key(), record.value());
+    } catch (SchemaRegistryUnavailableException | SchemaRegistryException e) {
+      // Not the record's fault: fail the task, so that the aborted transaction has the event read
+      // again (StreamApp replaces the thread) instead of dead-lettering a good event.
+      throw e;
     } catch (RuntimeException e) {
       LOG.warn("Unexpected failure validating {}; dead-lettering it", source, e);
       result =

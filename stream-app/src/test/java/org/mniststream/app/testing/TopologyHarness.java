@@ -33,6 +33,9 @@ import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.ReviewRequest;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.SchemaRegistryClient;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 
 /**
  * The production topology, built with the production config method, on a {@link
@@ -54,7 +57,8 @@ public final class TopologyHarness implements AutoCloseable {
   public final TopicNames topicNames;
   private final Path stateDir;
 
-  private TopologyHarness(Map<String, String> overrides) throws Exception {
+  private TopologyHarness(Map<String, String> overrides, SchemaRegistryClient.Retry retry)
+      throws Exception {
     stateDir = Files.createTempDirectory("topology-test");
     Map<String, String> flags = new HashMap<>(overrides);
     flags.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-" + UUID.randomUUID());
@@ -70,7 +74,11 @@ public final class TopologyHarness implements AutoCloseable {
     driver =
         new TopologyTestDriver(
             ClassifierTopology.build(
-                StreamTopics.from(topicNames), registry, Clock.systemUTC(), settings, metrics),
+                StreamTopics.from(topicNames, ValueCodecs.of(ValueFormats.from(config), retry)),
+                registry,
+                Clock.systemUTC(),
+                settings,
+                metrics),
             StreamsConfigFactory.streamsConfig(config));
     ByteArraySerializer bytes = new ByteArraySerializer();
     images = driver.createInputTopic(topicNames.images(), bytes, bytes);
@@ -88,7 +96,13 @@ public final class TopologyHarness implements AutoCloseable {
 
   /** The app's defaults ({@code AppSettings}) with these config keys on top. */
   public static TopologyHarness start(Map<String, String> overrides) throws Exception {
-    return new TopologyHarness(overrides);
+    return new TopologyHarness(overrides, SchemaRegistryClient.Retry.DEFAULT);
+  }
+
+  /** As {@link #start(Map)}, with this retry rule for the schema registry. */
+  public static TopologyHarness start(
+      Map<String, String> overrides, SchemaRegistryClient.Retry retry) throws Exception {
+    return new TopologyHarness(overrides, retry);
   }
 
   public static TopologyHarness start() throws Exception {
