@@ -38,10 +38,10 @@ import org.mniststream.kafka.ChildJvm;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.RolloutPolicy;
-import org.mniststream.topics.AclPlan.Role;
 import org.mniststream.schemas.framing.ValueCodecs;
 import org.mniststream.schemas.framing.ValueFormat;
 import org.mniststream.schemas.framing.ValueFormats;
+import org.mniststream.topics.AclPlan.Role;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
 import org.mniststream.trainer.data.IdxDataset;
@@ -199,7 +199,7 @@ final class DemoCommand implements Callable<Integer> {
               + " principal with the least-privilege ACLs of 'security acls'.")
   boolean secure;
 
-  @Spec CommandSpec spec;
+  @Option(
       names = "--registry",
       description =
           "Run in Confluent framing (value.format=confluent): start the schema registry the build"
@@ -219,6 +219,8 @@ final class DemoCommand implements Callable<Integer> {
           "Use this Confluent-compatible registry (its API base URL) instead of starting one;"
               + " implies --registry.")
   URI registryUrl;
+
+  @Spec CommandSpec spec;
 
   private final PrintStream out = System.out;
 
@@ -312,10 +314,9 @@ final class DemoCommand implements Callable<Integer> {
       step("schema registry at " + url + ": Confluent framing on every topic the app writes");
     }
 
-    try (LocalStack stack =
-        secure ? LocalStack.startSecure(work, kafka.partitions) : kafka.start(work)) {
     try (LocalRegistry stopsLast = localRegistry;
-        LocalStack stack = kafka.start(work)) {
+        LocalStack stack =
+            secure ? LocalStack.startSecure(work, kafka.partitions) : kafka.start(work)) {
       step(
           (stack.secure()
                   ? "secure embedded Kafka broker (KRaft; SASL_SSL, SCRAM-SHA-512, ACLs) at "
@@ -423,8 +424,8 @@ final class DemoCommand implements Callable<Integer> {
               new ImageEventSource(
                   stack.clientProps(Role.IMAGE_PRODUCER),
                   stack.topics().images(),
-                  "mnist-stream-demo")) {
-                  stack.clientProps(), stack.topics().images(), "mnist-stream-demo", codecs)) {
+                  "mnist-stream-demo",
+                  codecs)) {
         AtomicLong sent = new AtomicLong();
         AtomicLong swapAt = new AtomicLong(-1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();

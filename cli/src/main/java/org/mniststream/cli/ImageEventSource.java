@@ -137,7 +137,7 @@ final class ImageEventSource implements AutoCloseable {
   void sendUnlabelled(IdxDataset images, int index, String id) {
     ImageEvent event = event(images, index, id);
     event.setLabel(null);
-    producer.send(new ProducerRecord<>(topic, id, serde.encode(event)), this::onAck);
+    producer.send(new ProducerRecord<>(topic, id, serde.apply(event)), this::onAck);
   }
 
   void flush() {
