@@ -118,6 +118,13 @@ final class BenchCommand implements Callable<Integer> {
               + " them (broker append times of the outputs) and the drain rate per second.")
   long backlog;
 
+  @Option(
+      names = "--max-drain-seconds",
+      description =
+          "With --backlog: stop a run this long after it is ready, drained or not, and report the"
+              + " rate of what came out (0 = until drained).")
+  int maxDrainSeconds;
+
   /** Gaps between predictions this close to a swap count as the swap's. */
   static final long SWAP_WINDOW_MILLIS = 2_000;
 

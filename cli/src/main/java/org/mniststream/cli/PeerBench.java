@@ -46,7 +46,10 @@ final class PeerBench {
    * starves (the product classifies it in a few seconds), and the run can still account for every
    * event at its end instead of leaving millions queued.
    */
-  static final long FLAT_OUT_MAX_IN_FLIGHT = 10_000;
+  static final long FLAT_OUT_MAX_IN_FLIGHT = 5_000;
+
+  /** How long a steady run waits, after the generator stopped, for the last outputs. */
+  private static final Duration STEADY_DRAIN_TIMEOUT = Duration.ofSeconds(120);
 
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
@@ -134,7 +137,7 @@ final class PeerBench {
       long predictionsAtEnd = tracker.snapshot().predictions();
       ProcessStats endStats = ProcessStats.of(app.pid());
       long expected = sent - source.failed();
-      awaitAccounted(tracker, expected, Duration.ofSeconds(120), app);
+      awaitAccounted(tracker, expected, STEADY_DRAIN_TIMEOUT, app, true);
       PredictionTracker.Snapshot s = tracker.snapshot();
       ProcessStats start = atWarmup[0] == null ? endStats : atWarmup[0];
       long measured = Math.max(1, predictionsAtEnd - predictionsAtWarmup[0]);
@@ -209,8 +212,12 @@ final class PeerBench {
                 .start();
         ChildJvm app = start(side, id, names)) {
       ProcessStats atReady = ProcessStats.of(app.pid());
-      // generous: a naive peer on a loaded machine may manage only a few dozen events a second
-      awaitAccounted(tracker, queued, Duration.ofSeconds(120 + queued / 25), app);
+      Duration limit =
+          o.maxDrainSeconds > 0
+              ? Duration.ofSeconds(o.maxDrainSeconds)
+              // generous: a naive peer on a loaded machine manages a few dozen events a second
+              : Duration.ofSeconds(120 + queued / 25);
+      awaitAccounted(tracker, queued, limit, app, false);
       ProcessStats drained = ProcessStats.of(app.pid());
       s = tracker.snapshot();
       cpu = (double) (drained.cpuMillis() - atReady.cpuMillis()) / Math.max(1, s.predictions());
@@ -225,7 +232,10 @@ final class PeerBench {
         DrainCurve.of(appendTimes(names.predictions())));
   }
 
-  /** One drain of the backlog. CPU per event is from /ready (or RUNNING) to the last output. */
+  /**
+   * One drain of the backlog. CPU per event is from /ready (or RUNNING) to the last output, or to
+   * the {@code --max-drain-seconds} stop.
+   */
   record BacklogRun(
       Side side,
       int index,
@@ -271,7 +281,9 @@ final class PeerBench {
               r.curve().ratePerSecond(),
               100 * r.curve().coldStartFraction(),
               r.cpuMsPerEvent(),
-              r.accounted() ? "" : "  (not all accounted for)"));
+              r.accounted()
+                  ? ""
+                  : SideBySide.unaccounted(r.queued() - r.predictions() - r.deadLetters())));
     }
     Map<Side, Spread> rates = new java.util.EnumMap<>(Side.class);
     for (Side side : Side.values()) {
@@ -377,13 +389,30 @@ final class PeerBench {
     return app;
   }
 
-  /** Waits until every expected event came out (or the app died, or the timeout passed). */
+  /**
+   * Waits until every expected event came out, or the app died, or the timeout passed; with {@code
+   * giveUpEarly}, also once the rate of the last 10 s cannot finish before the timeout (a side that
+   * fell behind the offered rate: its run is reported with what came out).
+   */
   private static void awaitAccounted(
-      PredictionTracker tracker, long expected, Duration timeout, ChildJvm app)
+      PredictionTracker tracker, long expected, Duration timeout, ChildJvm app, boolean giveUpEarly)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    long checkpoint = start;
+    long atCheckpoint = tracker.accounted();
     while (tracker.accounted() < expected && System.nanoTime() - deadline < 0 && app.isAlive()) {
       Thread.sleep(200);
+      long now = System.nanoTime();
+      if (giveUpEarly && now - checkpoint >= TimeUnit.SECONDS.toNanos(10)) {
+        long done = tracker.accounted();
+        double perNano = (done - atCheckpoint) / (double) (now - checkpoint);
+        if (perNano <= 0 || (expected - done) / perNano > deadline - now) {
+          return;
+        }
+        checkpoint = now;
+        atCheckpoint = done;
+      }
     }
     Thread.sleep(500); // the tracker's last poll, so that late duplicates would be counted
   }

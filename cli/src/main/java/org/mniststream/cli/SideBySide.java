@@ -118,7 +118,7 @@ final class SideBySide {
               r.p50Ms(),
               r.p99Ms(),
               r.cpuMsPerEvent(),
-              r.accounted() ? "" : "  (not all accounted for)"));
+              r.accounted() ? "" : unaccounted(r.sent() - r.predictions() - r.deadLetters())));
     }
     t.append(String.format(Locale.ROOT, "median (min-max)%n"));
     List<Summary> summaries = new ArrayList<>();
@@ -150,6 +150,11 @@ final class SideBySide {
               q.cpuPerEvent()));
     }
     return t.toString();
+  }
+
+  /** A run that fell behind (or lost events): how many had not come out when it was stopped. */
+  static String unaccounted(long missing) {
+    return "  (" + missing + " not out when stopped: queued or lost)";
   }
 
   private static String describe(Spread s, String format) {
