@@ -138,6 +138,7 @@ final class PeerBench {
       ProcessStats endStats = ProcessStats.of(app.pid());
       long expected = sent - source.failed();
       awaitAccounted(tracker, expected, STEADY_DRAIN_TIMEOUT, app, true);
+      reportExit(app, side, index);
       PredictionTracker.Snapshot s = tracker.snapshot();
       ProcessStats start = atWarmup[0] == null ? endStats : atWarmup[0];
       long measured = Math.max(1, predictionsAtEnd - predictionsAtWarmup[0]);
@@ -152,7 +153,27 @@ final class PeerBench {
           (predictionsAtEnd - predictionsAtWarmup[0]) / (measuredNanos / 1e9),
           latency.p50(),
           latency.p99(),
-          (double) (endStats.cpuMillis() - start.cpuMillis()) / measured);
+          cpuPerEvent(start, endStats, measured));
+    }
+  }
+
+  /** CPU ms per event between two readings; NaN when either failed (the process was gone). */
+  static double cpuPerEvent(ProcessStats from, ProcessStats to, long events) {
+    return from.cpuMillis() < 0 || to.cpuMillis() < 0
+        ? Double.NaN
+        : (double) (to.cpuMillis() - from.cpuMillis()) / Math.max(1, events);
+  }
+
+  /** An app that died during its run says so, with the end of its log: its figures are partial. */
+  private static void reportExit(ChildJvm app, Side side, int index) {
+    if (!app.isAlive()) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s run %d: the app exited (code %d) before the end; its log ends:%n%s%n",
+          side.label(),
+          index,
+          app.exitValue(),
+          app.logTail(15));
     }
   }
 
@@ -219,8 +240,9 @@ final class PeerBench {
               : Duration.ofSeconds(120 + queued / 25);
       awaitAccounted(tracker, queued, limit, app, false);
       ProcessStats drained = ProcessStats.of(app.pid());
+      reportExit(app, side, index);
       s = tracker.snapshot();
-      cpu = (double) (drained.cpuMillis() - atReady.cpuMillis()) / Math.max(1, s.predictions());
+      cpu = cpuPerEvent(atReady, drained, s.predictions());
     }
     return new BacklogRun(
         side,
