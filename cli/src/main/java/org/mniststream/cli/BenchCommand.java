@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  * Load generator: produces image events at a fixed rate or flat out against the stream app (a child
  * JVM it starts, on the embedded broker or any cluster), consumes the committed predictions and
  * prints events/s sustained, end-to-end latency percentiles (HdrHistogram, production to arrival),
- * dead letters, and the app's CPU and RSS; optionally as JSON.
+ * dead letters, and the app's CPU and RSS; optionally as JSON. With {@code --compare naive} or
+ * {@code --backlog N} it hands over to {@link PeerBench}: the product against the naive peer, in
+ * alternating runs, and the drain of a queued backlog.
  */
 @Command(
     name = "bench",
