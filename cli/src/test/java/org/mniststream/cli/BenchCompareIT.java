@@ -19,7 +19,7 @@ import org.mniststream.trainer.training.SubsetModels;
 
 /**
  * {@code bench --compare naive} end to end: an embedded broker, the product and the naive peer as
- * child JVMs, one short run each at a low rate.
+ * child JVMs, one short run each at a low rate, and one drain each of a small queued backlog.
  */
 class BenchCompareIT {
 
@@ -27,43 +27,11 @@ class BenchCompareIT {
   @Timeout(240)
   void shouldAccountForEveryEventOnBothSidesAndPrintBothRows(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("runs.jsonl");
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exit;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exit =
-          MnistStreamCli.execute(
-              "bench",
-              "--data-dir",
-              SubsetModels.subsetDir().toString(),
-              "--model-dir",
-              SubsetModels.subsetCnnDir().toString(),
-              "--compare",
-              "naive",
-              "--runs",
-              "1",
-              "--warmup",
-              "1",
-              "--duration",
-              "5",
-              "--rate",
-              "200",
-              "--http-port",
-              Integer.toString(FreePorts.loopback()),
-              "--json",
-              json.toString());
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    original.print(out);
 
-    assertThat(exit).isZero();
-    List<JsonNode> runs = new ArrayList<>();
-    for (String line : Files.readAllLines(json)) {
-      runs.add(JsonCodec.readTree(line));
-    }
+    String out =
+        bench(json, "--warmup", "1", "--duration", "5", "--rate", "200"); // ~1,200 events a side
+
+    List<JsonNode> runs = lines(json);
     assertThat(runs).extracting(r -> r.get("side").asText()).containsExactly("PRODUCT", "NAIVE");
     for (JsonNode run : runs) {
       // ~200/s for 6 s: in = out + dead letters, and nothing twice
@@ -76,5 +44,75 @@ class BenchCompareIT {
     assertThat(out.lines().filter(l -> l.matches("^(product|naive) +1 +\\d+ +\\d+ .*")).toList())
         .hasSize(2);
     assertThat(out).contains("product/naive   throughput");
+  }
+
+  @Test
+  @Timeout(240)
+  void shouldDrainTheSameBacklogOnBothSidesTimedByTheBrokersAppendTimes(@TempDir Path dir)
+      throws Exception {
+    Path json = dir.resolve("drains.jsonl");
+
+    String out = bench(json, "--backlog", "400");
+
+    List<JsonNode> runs = lines(json);
+    assertThat(runs).extracting(r -> r.get("side").asText()).containsExactly("PRODUCT", "NAIVE");
+    for (JsonNode run : runs) {
+      assertThat(run.get("queued").longValue()).isEqualTo(400);
+      assertThat(run.get("predictions").longValue() + run.get("deadLetters").longValue())
+          .isEqualTo(400);
+      // every output record on the run's own topic, with a broker append time
+      JsonNode curve = run.get("curve");
+      assertThat(curve.get("records").longValue()).isEqualTo(400);
+      assertThat(curve.get("lastMillis").longValue())
+          .isGreaterThanOrEqualTo(curve.get("firstMillis").longValue());
+      long perSecondTotal = 0;
+      for (JsonNode second : curve.get("perSecond")) {
+        perSecondTotal += second.longValue();
+      }
+      assertThat(perSecondTotal).isEqualTo(400);
+    }
+    assertThat(out).contains("queued 400 events").contains("product/naive drain rate");
+  }
+
+  /** Runs {@code bench --compare naive --runs 1} with {@code extra}; its exit must be 0. */
+  private static String bench(Path json, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "--data-dir",
+                SubsetModels.subsetDir().toString(),
+                "--model-dir",
+                SubsetModels.subsetCnnDir().toString(),
+                "--compare",
+                "naive",
+                "--runs",
+                "1",
+                "--http-port",
+                Integer.toString(FreePorts.loopback()),
+                "--json",
+                json.toString()));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exit;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = MnistStreamCli.execute(args.toArray(String[]::new));
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    original.print(out);
+    assertThat(exit).as("bench's exit code").isZero();
+    return out;
+  }
+
+  private static List<JsonNode> lines(Path json) throws Exception {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String line : Files.readAllLines(json)) {
+      nodes.add(JsonCodec.readTree(line));
+    }
+    return nodes;
   }
 }
