@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the {@link NaivePeerTopology} until SIGTERM; launched by {@code bench --compare naive} as a
  * child JVM, like the stream app. Arguments are {@code key=value} pairs: {@value #MODEL_DIR} (a
- * saved model, the one the bench publishes for the product), {@value #READY_FILE} (created once
- * Kafka Streams is RUNNING, the peer's only readiness signal), {@code topics.images} and {@code
- * topics.predictions}; every other pair is a Kafka Streams setting.
+ * saved model, the one the bench publishes for the product: the same parameter bytes, though its
+ * predictions carry the saved version number, 0 when the directory was never published, where the
+ * product's carry the published one), {@value #READY_FILE} (created once Kafka Streams is RUNNING,
+ * the peer's only readiness signal), {@code topics.images} and {@code topics.predictions}; every
+ * other pair is a Kafka Streams setting.
  */
 public final class NaivePeerMain {
   public static final String MODEL_DIR = "model.dir";
