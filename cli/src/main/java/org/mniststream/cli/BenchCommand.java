@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  * Load generator: produces image events at a fixed rate or flat out against the stream app (a child
  * JVM it starts, on the embedded broker or any cluster), consumes the committed predictions and
  * prints events/s sustained, end-to-end latency percentiles (HdrHistogram, production to arrival),
- * dead letters, and the app's CPU and RSS; optionally as JSON.
+ * dead letters, and the app's CPU and RSS; optionally as JSON. With {@code --compare naive} or
+ * {@code --backlog N} it hands over to {@link PeerBench}: the product against the naive peer, in
+ * alternating runs, and the drain of a queued backlog.
  */
 @Command(
     name = "bench",
@@ -95,11 +97,50 @@ final class BenchCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   int instances = 1;
 
+  @Option(
+      names = "--compare",
+      paramLabel = "PEER",
+      description =
+          "Also run a peer, alternating with the product on the same broker, model and events,"
+              + " and print both with product/peer ratios. naive: one DJL Predictor call per"
+              + " record, default Kafka Streams settings.")
+  String compare;
+
+  @Option(
+      names = "--runs",
+      description =
+          "With --compare or --backlog: runs of each side, alternating (default: ${DEFAULT-VALUE}).")
+  int runs = 3;
+
+  @Option(
+      names = "--backlog",
+      paramLabel = "EVENTS",
+      description =
+          "Queue this many events with no app running, then measure how fast each run drains"
+              + " them (broker append times of the outputs) and the drain rate per second.")
+  long backlog;
+
+  @Option(
+      names = "--max-drain-seconds",
+      description =
+          "With --backlog: stop a run this long after it is ready, drained or not, and report the"
+              + " rate of what came out (0 = until drained).")
+  int maxDrainSeconds;
+
   /** Gaps between predictions this close to a swap count as the swap's. */
   static final long SWAP_WINDOW_MILLIS = 2_000;
 
   @Override
   public Integer call() throws Exception {
+    if (compare != null && !compare.equals("naive")) {
+      System.err.println("bench: --compare knows one peer, naive; got '" + compare + "'");
+      return 2;
+    }
+    if ((compare != null || backlog > 0) && (runs < 1 || instances != 1 || swapEverySeconds > 0)) {
+      System.err.println(
+          "bench: --compare and --backlog need --runs >= 1, one instance and no --swap-every");
+      return 2;
+    }
     Path work = LocalStack.scratchDirectory("mnist-bench-");
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     DatasetFiles mnist = data.files();
@@ -124,6 +165,10 @@ final class BenchCommand implements Callable<Integer> {
             "training the benchmark model");
       }
       StepFailure.requireSuccess(publish(model, bs), "publishing the model");
+      if (compare != null || backlog > 0) {
+        PeerBench peers = new PeerBench(this, work, stack, model, test);
+        return backlog > 0 ? peers.backlog() : peers.compareSteady();
+      }
       List<String> appSettings = new ArrayList<>(settings);
       appSettings.add("application.id=mnist-" + run);
       appSettings.add("processing.guarantee=" + guarantee);

@@ -242,6 +242,11 @@ final class PredictionTracker implements Runnable, AutoCloseable {
       long excess,
       long unknown) {}
 
+  /** Predictions (without duplicates) and dead letters seen so far; cheaper than a snapshot. */
+  synchronized long accounted() {
+    return predictions + deadLetters;
+  }
+
   /** Forgets the latency recorded so far (warm-up). */
   synchronized void resetLatency() {
     latencyMicros.reset();
