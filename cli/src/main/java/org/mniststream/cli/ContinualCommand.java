@@ -54,6 +54,7 @@ import org.mniststream.trainer.publishing.ModelsTopic;
 import org.mniststream.trainer.publishing.SigningKeys;
 import org.mniststream.trainer.stream.OffsetSelection;
 import org.mniststream.trainer.stream.ServingPreprocessing;
+import org.mniststream.trainer.stream.StreamDecoders;
 import org.mniststream.trainer.stream.StreamExampleReader;
 import org.mniststream.trainer.stream.StreamExamples;
 import org.mniststream.trainer.training.MnistTrainer;
@@ -124,7 +125,9 @@ final class ContinualCommand implements Callable<Integer> {
   @Option(
       names = "--kafka-property",
       paramLabel = "KEY=VALUE",
-      description = "A Kafka client property (security, ...), repeatable.")
+      description =
+          "A Kafka client property (security, ...), repeatable; schema.registry.url (and"
+              + " schema.registry.basic.auth.user.info) also read Confluent-framed events.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
   @Option(
@@ -310,6 +313,12 @@ final class ContinualCommand implements Callable<Integer> {
   /** With --start latest, before this trainer has published: the ends at startup. */
   private Map<Integer, Long> startupPosition;
 
+  /**
+   * How the image events and labels are decoded (Confluent framing too when the Kafka properties
+   * name a schema registry), and the client properties without the registry's keys.
+   */
+  private StreamDecoders decoders;
+
   /** After a refused result: examples needed before the next try (so it does not retrain hot). */
   private int refusedAt;
 
@@ -327,7 +336,10 @@ final class ContinualCommand implements Callable<Integer> {
     }
     Runnable restoreSignals = once || embedded ? () -> {} : Signals.onTerminate(stop::countDown);
     try {
-      Properties props = clientProperties();
+      decoders =
+          StreamDecoders.from(
+              clientProperties(), imagesTopic, "none".equals(labelsTopic) ? null : labelsTopic);
+      Properties props = decoders.kafka();
       Duration timeout = Duration.ofSeconds(kafkaTimeoutSeconds);
       checkTopics(props, timeout);
       configureThreads();
@@ -483,7 +495,7 @@ final class ContinualCommand implements Callable<Integer> {
             Optional.empty());
     ServingPreprocessing preprocessing =
         new ServingPreprocessing(
-            versions.get(serving).getInputContract().getHeight(), maxImageSide);
+            versions.get(serving).getInputContract().getHeight(), maxImageSide, decoders.images());
     StreamExamples examples =
         StreamExampleReader.read(
             props,
@@ -491,6 +503,7 @@ final class ContinualCommand implements Callable<Integer> {
             "none".equals(labelsTopic) ? null : labelsTopic,
             selection,
             preprocessing,
+            decoders.labels(),
             timeout);
     int count = examples.examples().count();
     String trigger = trigger(props, timeout, count, serving);

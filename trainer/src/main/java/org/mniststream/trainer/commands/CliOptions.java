@@ -189,7 +189,9 @@ final class CliOptions {
         paramLabel = "KEY=VALUE",
         description =
             "A Kafka client property, repeatable; overrides --kafka-config. Passed to the admin,"
-                + " producer and consumer clients.")
+                + " producer and consumer clients. schema.registry.url (and"
+                + " schema.registry.basic.auth.user.info), here or in --kafka-config, let"
+                + " --from-topic read Confluent-framed events too.")
     Map<String, String> properties = new LinkedHashMap<>();
 
     @Option(

@@ -8,6 +8,7 @@ import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.Provenance;
 import org.mniststream.trainer.stream.OffsetSelection;
 import org.mniststream.trainer.stream.ServingPreprocessing;
+import org.mniststream.trainer.stream.StreamDecoders;
 import org.mniststream.trainer.stream.StreamExampleReader;
 import org.mniststream.trainer.stream.StreamExamples;
 import org.mniststream.trainer.training.MnistTrainer;
@@ -124,16 +125,21 @@ public final class FineTuneCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    StreamDecoders decoders =
+        StreamDecoders.from(
+            kafka.clientProperties(), stream.imagesTopic, stream.labelsTopicOrNull());
     ServingPreprocessing preprocessing =
-        new ServingPreprocessing(parent.getInputContract().getHeight(), stream.maxImageSide);
+        new ServingPreprocessing(
+            parent.getInputContract().getHeight(), stream.maxImageSide, decoders.images());
     long readStart = System.nanoTime();
     StreamExamples examples =
         StreamExampleReader.read(
-            kafka.clientProperties(),
+            decoders.kafka(),
             stream.imagesTopic,
             stream.labelsTopicOrNull(),
             selection,
             preprocessing,
+            decoders.labels(),
             kafka.timeout());
     out.printf(
         Locale.ROOT,

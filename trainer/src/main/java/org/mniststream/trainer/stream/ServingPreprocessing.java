@@ -2,6 +2,7 @@ package org.mniststream.trainer.stream;
 
 import org.mniststream.model.image.GrayImage;
 import org.mniststream.model.image.ImageValidator;
+import org.mniststream.schemas.ContractDecoder;
 import org.mniststream.schemas.DeadLetterReason;
 import org.mniststream.schemas.ImageEvent;
 
@@ -24,6 +25,15 @@ public final class ServingPreprocessing {
    */
   public ServingPreprocessing(int side, int maxSide) {
     this.validator = new ImageValidator(side, maxSide);
+    this.side = side;
+  }
+
+  /**
+   * As {@link #ServingPreprocessing(int, int)}, with values decoded by {@code decoder}: one that
+   * also reads Confluent framing (a {@code FramedSerde} with a registry), as the stream app does.
+   */
+  public ServingPreprocessing(int side, int maxSide, ContractDecoder<ImageEvent> decoder) {
+    this.validator = new ImageValidator(side, maxSide, decoder);
     this.side = side;
   }
 

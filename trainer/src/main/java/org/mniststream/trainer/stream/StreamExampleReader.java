@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.mniststream.schemas.AvroDecodingException;
+import org.mniststream.schemas.ContractDecoder;
 import org.mniststream.schemas.ContractSerdes;
 import org.mniststream.schemas.LabelEvent;
 import org.mniststream.topics.TopicReader;
@@ -63,6 +64,29 @@ public final class StreamExampleReader {
       ServingPreprocessing preprocessing,
       Duration timeout)
       throws DataUnavailableException, TimeoutException {
+    return read(
+        clientProperties,
+        imagesTopic,
+        labelsTopic,
+        selection,
+        preprocessing,
+        ContractSerdes.labelEvent(),
+        timeout);
+  }
+
+  /**
+   * As above, with the labels decoded by {@code labelDecoder} (one that also reads Confluent
+   * framing, when the labels topic carries it).
+   */
+  public static StreamExamples read(
+      Properties clientProperties,
+      String imagesTopic,
+      String labelsTopic,
+      OffsetSelection selection,
+      ServingPreprocessing preprocessing,
+      ContractDecoder<LabelEvent> labelDecoder,
+      Duration timeout)
+      throws DataUnavailableException, TimeoutException {
     Properties config = TopicReader.consumerConfig(clientProperties, "mnist-fine-tune");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
       Map<String, List<PartitionInfo>> topics = consumer.listTopics(timeout);
@@ -80,7 +104,7 @@ public final class StreamExampleReader {
                 timeout,
                 record -> {
                   try {
-                    LabelEvent label = ContractSerdes.labelEvent().decode(record.value());
+                    LabelEvent label = labelDecoder.decode(record.value());
                     if (!labels.offer(label)) {
                       skipped.merge("LABEL_INVALID_LABEL", 1L, Long::sum);
                     }
