@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.mniststream.cli.PredictionTracker.ServingGaps;
 import org.mniststream.kafka.ChildJvm;
+import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.framing.ValueCodecs;
+import org.mniststream.schemas.framing.ValueFormats;
 import org.mniststream.schemas.json.JsonCodec;
 import org.mniststream.trainer.TrainerCli;
 import org.mniststream.trainer.data.DatasetFiles;
@@ -141,6 +145,16 @@ final class BenchCommand implements Callable<Integer> {
           "bench: --compare and --backlog need --runs >= 1, one instance and no --swap-every");
       return 2;
     }
+    try {
+      ValueFormats.from(settingsAsProperties(settings));
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 2;
+    }
+    if (compare != null && ValueFormats.from(settingsAsProperties(settings)).anyConfluent()) {
+      System.err.println("bench: --compare runs in single-object framing (the naive peer's)");
+      return 2;
+    }
     Path work = LocalStack.scratchDirectory("mnist-bench-");
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     DatasetFiles mnist = data.files();
@@ -198,15 +212,19 @@ final class BenchCommand implements Callable<Integer> {
         swapper.scheduleAtFixedRate(
             () -> publish(served, bs), swapEverySeconds, swapEverySeconds, TimeUnit.SECONDS);
       }
+      // the load follows the app's value format (--set value.format=confluent and
+      // --set schema.registry.url=...): images written, predictions read, as the app does
+      ValueCodecs codecs = ValueCodecs.of(ValueFormats.from(settingsAsProperties(settings)));
       try (PredictionTracker tracker =
               new PredictionTracker(
                       stack.clientProps(),
                       stack.topics().predictions(),
                       stack.topics().deadLetters(),
-                      run)
+                      run,
+                      codecs.serde(stack.topics().predictions(), ContractSerdes.prediction()))
                   .start();
           ImageEventSource source =
-              new ImageEventSource(stack.clientProps(), stack.topics().images(), "bench")) {
+              new ImageEventSource(stack.clientProps(), stack.topics().images(), "bench", codecs)) {
         long sendStart = System.nanoTime();
         long warmupEnd = sendStart + TimeUnit.SECONDS.toNanos(warmupSeconds);
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(durationSeconds);
@@ -438,5 +456,17 @@ final class BenchCommand implements Callable<Integer> {
           rssMaxBytes >> 20,
           convergenceMs == null ? "no swaps" : convergenceMs.describe());
     }
+  }
+
+  /** The {@code --set key=value} settings as properties (a malformed one is left to the app). */
+  static Properties settingsAsProperties(List<String> settings) {
+    Properties props = new Properties();
+    for (String setting : settings) {
+      int eq = setting.indexOf('=');
+      if (eq > 0) {
+        props.setProperty(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+      }
+    }
+    return props;
   }
 }

@@ -112,4 +112,20 @@ class BenchCommandTest {
   private static String swap(String at, String recordAt) {
     return "{\"at\":\"" + at + "\",\"recordAt\":\"" + recordAt + "\"}";
   }
+
+  @Test
+  void shouldReadTheValueFormatOfTheAppFromItsSettings() {
+    var formats =
+        org.mniststream.schemas.framing.ValueFormats.from(
+            BenchCommand.settingsAsProperties(
+                List.of(
+                    "value.format=confluent",
+                    "schema.registry.url = http://127.0.0.1:8081/apis/ccompat/v7",
+                    "inference.batch.size=64",
+                    "malformed")));
+
+    assertThat(formats.anyConfluent()).isTrue();
+    assertThat(formats.registryUrl())
+        .hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(8081));
+  }
 }

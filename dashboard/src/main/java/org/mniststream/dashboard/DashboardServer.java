@@ -36,6 +36,7 @@ import org.mniststream.schemas.ImageEvent;
 import org.mniststream.schemas.InstanceHeartbeat;
 import org.mniststream.schemas.LabelEvent;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.framing.FramedSerde;
 import org.mniststream.schemas.framing.ValueCodecs;
 import org.mniststream.schemas.framing.ValueFormats;
 import org.mniststream.schemas.json.JsonCodec;
@@ -139,6 +140,8 @@ public final class DashboardServer implements AutoCloseable {
   private final Optional<byte[]> drawToken;
   private final RateLimiter drawLimit;
   private final InferenceProtocol inference;
+  private final FramedSerde<ImageEvent> imageWriter;
+  private final FramedSerde<LabelEvent> labelWriter;
 
   private DashboardServer(
       DashboardClients clients,
@@ -162,9 +165,18 @@ public final class DashboardServer implements AutoCloseable {
     this.quality = new QualityConsumer(clients.qualityConsumer(), topics, qualityBoard);
     this.review = new ReviewConsumer(clients.reviewConsumer(), topics.review(), reviewQueue);
     this.producer = clients.producer();
+    // what the dashboard writes follows value.format too: drawn and inferred images, labels
+    this.imageWriter = codecs.serde(topics.images(), ContractSerdes.imageEvent());
+    this.labelWriter = codecs.serde(topics.labels(), ContractSerdes.labelEvent());
     this.inference =
         new InferenceProtocol(
-            options.inference(), producer, topics, clock, this::consuming, drawToken);
+            options.inference(),
+            producer,
+            topics,
+            clock,
+            this::consuming,
+            drawToken,
+            event -> imageWriter.serialize(topics.images(), event));
     this.consumer =
         new StreamConsumer(
             clients.consumer(),
@@ -509,7 +521,7 @@ public final class DashboardServer implements AutoCloseable {
         producer
             .send(
                 new ProducerRecord<>(
-                    topics.images(), eventId, ContractSerdes.imageEvent().encode(event)))
+                    topics.images(), eventId, imageWriter.serialize(topics.images(), event)))
             .get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
         aggregates.drawnFailed(eventId);
@@ -586,7 +598,9 @@ public final class DashboardServer implements AutoCloseable {
         producer
             .send(
                 new ProducerRecord<>(
-                    topics.labels(), label.eventId(), ContractSerdes.labelEvent().encode(event)))
+                    topics.labels(),
+                    label.eventId(),
+                    labelWriter.serialize(topics.labels(), event)))
             .get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -69,6 +69,7 @@ final class InferenceProtocol implements StreamConsumer.Replies {
   private final Semaphore inFlight;
   private final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
   private final NavigableSet<Long> versions = new ConcurrentSkipListSet<>();
+  private final java.util.function.Function<ImageEvent, byte[]> encode;
 
   InferenceProtocol(
       InferenceOptions options,
@@ -77,6 +78,19 @@ final class InferenceProtocol implements StreamConsumer.Replies {
       Clock clock,
       BooleanSupplier ready,
       Optional<byte[]> token) {
+    this(options, producer, topics, clock, ready, token, ContractSerdes.imageEvent()::encode);
+  }
+
+  /** As above, with the image events encoded by {@code encode} (the configured value format). */
+  InferenceProtocol(
+      InferenceOptions options,
+      Producer<String, byte[]> producer,
+      TopicNames topics,
+      Clock clock,
+      BooleanSupplier ready,
+      Optional<byte[]> token,
+      java.util.function.Function<ImageEvent, byte[]> encode) {
+    this.encode = encode;
     this.options = options;
     this.producer = producer;
     this.topics = topics;
@@ -267,7 +281,7 @@ final class InferenceProtocol implements StreamConsumer.Replies {
               .setAttributes(Map.of())
               .build();
       producer.send(
-          new ProducerRecord<>(topics.images(), eventId, ContractSerdes.imageEvent().encode(event)),
+          new ProducerRecord<>(topics.images(), eventId, encode.apply(event)),
           (metadata, e) -> {
             if (e != null) {
               reply.completeExceptionally(e);
