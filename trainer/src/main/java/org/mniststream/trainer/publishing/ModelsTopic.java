@@ -133,17 +133,33 @@ public record ModelsTopic(
     }
   }
 
+  /**
+   * The topic's {@code max.message.bytes}. Right after a creation the broker asked may not know the
+   * topic yet (KRaft: the controller committed it, the broker's metadata has not caught up), so
+   * UnknownTopicOrPartition is asked again, within the timeout.
+   */
   private int maxMessageBytes(Admin admin)
       throws ExecutionException, InterruptedException, TimeoutException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-    Config config =
-        admin
-            .describeConfigs(List.of(resource))
-            .all()
-            .get(millis(), TimeUnit.MILLISECONDS)
-            .get(resource);
-    ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-    return Integer.parseInt(entry.value());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis());
+    while (true) {
+      try {
+        Config config =
+            admin
+                .describeConfigs(List.of(resource))
+                .all()
+                .get(millis(), TimeUnit.MILLISECONDS)
+                .get(resource);
+        ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return Integer.parseInt(entry.value());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   /**
