@@ -243,6 +243,37 @@ final class SecurityCommand implements Callable<Integer> {
       throws ExecutionException, TimeoutException, InterruptedException {
     try (Admin client = Admin.create(adminConfig)) {
       client.createAcls(plan.bindings()).all().get(timeoutSeconds, TimeUnit.SECONDS);
+      awaitVisible(client, plan, timeoutSeconds);
+    }
+  }
+
+  /**
+   * Waits until the broker answering describes every binding of {@code plan}. The controller
+   * commits new ACLs before the brokers' authorizers have them (KRaft metadata propagation), so a
+   * client allowed by them can be refused for a moment after {@code createAcls} returns; a broker
+   * answers DescribeAcls from its own authorizer, so this is when that one enforces them.
+   */
+  static void awaitVisible(Admin client, AclPlan plan, long timeoutSeconds)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    java.util.Set<org.apache.kafka.common.acl.AclBinding> wanted =
+        new java.util.HashSet<>(plan.bindings());
+    while (true) {
+      java.util.Collection<org.apache.kafka.common.acl.AclBinding> present =
+          client
+              .describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY)
+              .values()
+              .get(timeoutSeconds, TimeUnit.SECONDS);
+      if (present.containsAll(wanted)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(
+            "the ACLs were created but the broker did not show them all within "
+                + timeoutSeconds
+                + " s");
+      }
+      Thread.sleep(50);
     }
   }
 
