@@ -50,7 +50,8 @@ class TopicProvisioningIT {
                       names.labels(),
                       names.quality(),
                       names.decisions(),
-                      names.review())
+                      names.review(),
+                      names.trustedKeys())
                   + " on "
                   + kafka.bootstrapServers()
                   + ": create them with `mnist-stream topics --create --set bootstrap.servers="
