@@ -12,7 +12,7 @@ import org.mniststream.schemas.TopicNames;
 /**
  * The topics of the classifier as typed descriptors. Sources are read as raw bytes on purpose: the
  * contract is decoded inside the processors, where a bad record can become a dead letter (images)
- * or a logged refusal (models, rollouts) instead of an exception in the consumer.
+ * or a logged refusal (models, rollouts, trusted keys) instead of an exception in the consumer.
  */
 public record StreamTopics(
     Topic<byte[], byte[]> images,
@@ -21,7 +21,8 @@ public record StreamTopics(
     Topic<byte[], DeadLetter> deadLetters,
     Topic<byte[], byte[]> models,
     Topic<byte[], byte[]> rollouts,
-    Topic<byte[], ReviewRequest> review) {
+    Topic<byte[], ReviewRequest> review,
+    Topic<byte[], byte[]> trustedKeys) {
 
   public static StreamTopics from(TopicNames names) {
     Serde<byte[]> bytes = Serdes.ByteArray();
@@ -32,6 +33,7 @@ public record StreamTopics(
         new Topic<>(names.deadLetters(), bytes, ContractSerdes.deadLetter()),
         new Topic<>(names.models(), bytes, bytes),
         new Topic<>(names.rollouts(), bytes, bytes),
-        new Topic<>(names.review(), bytes, ContractSerdes.reviewRequest()));
+        new Topic<>(names.review(), bytes, ContractSerdes.reviewRequest()),
+        new Topic<>(names.trustedKeys(), bytes, bytes));
   }
 }
