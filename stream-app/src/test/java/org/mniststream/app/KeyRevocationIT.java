@@ -130,6 +130,18 @@ class KeyRevocationIT {
     assertThat(out.toString())
         .containsPattern(keyB + " +REVOKED .* it +\\[2\\] +leaked in the IT")
         .containsPattern(ModelSigning.keyId(a.getPublic()) + " +- .*\\[1\\]");
+
+    // and trusting B again (a false alarm) brings v2 back on both
+    assertThat(cli(kafka, "keys", "trust", "--public-key", keys.resolve("b.pub").toString()))
+        .isEqualTo(StreamAppCli.OK);
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(
+            () -> {
+              for (int port : ports) {
+                assertThat(model(port).at("/active/version").asLong()).isEqualTo(2);
+              }
+            });
   }
 
   private static void publish(KafkaIt kafka, long version, KeyPair key) throws Exception {
