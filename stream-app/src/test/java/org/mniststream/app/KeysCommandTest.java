@@ -43,6 +43,27 @@ class KeysCommandTest {
     assertThat(err.toString()).contains("revoke").contains("trust").contains("list");
   }
 
+  @Test
+  void shouldSayWhyARolloutWouldBeRefusedByTheInstances() {
+    org.mniststream.app.models.ServingPolicy policy =
+        org.mniststream.app.models.ServingPolicy.NONE.withFloor(2).revoke("bbbbbbbbbbbbbbbb", "");
+    Map<Long, org.mniststream.schemas.ModelVersion> known =
+        Map.of(3L, signedBy(3, "bbbbbbbbbbbbbbbb"), 4L, signedBy(4, "aaaaaaaaaaaaaaaa"));
+
+    assertThat(KeysCommand.refusals(policy, known, java.util.List.of(1L, 3L, 4L, 9L)))
+        .containsExactly(
+            "version 1 is below the floor model.min-version=2",
+            "version 3 is signed by revoked key bbbbbbbbbbbbbbbb");
+  }
+
+  private static org.mniststream.schemas.ModelVersion signedBy(long version, String keyId) {
+    org.mniststream.schemas.ModelVersion v =
+        org.mniststream.app.testing.TestModelRecords.decode(
+            org.mniststream.app.testing.TestModelRecords.mlp(version));
+    v.setSigningKeyId(keyId);
+    return v;
+  }
+
   private int run(String... args) {
     return StreamAppCli.execute(
         Map.of(), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
