@@ -51,10 +51,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = {
-      "Signing keys on the trusted-keys topic: revoke one (every instance stops serving its",
-      "versions within a second), trust one (lifts a revocation), list them."
-    },
+    description =
+        "Signing keys on the trusted-keys topic: revoke one (every instance stops serving its"
+            + " versions within a second), trust one (lifts a revocation), list them.",
     subcommands = {KeysCommand.Revoke.class, KeysCommand.Trust.class, KeysCommand.ListKeys.class})
 final class KeysCommand implements Callable<Integer> {
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
@@ -84,10 +83,10 @@ final class KeysCommand implements Callable<Integer> {
   @Command(
       name = "revoke",
       mixinStandardHelpOptions = true,
-      description = {
-        "Revoke a signing key: no instance serves a version it signed any more; each falls back",
-        "to the newest version signed by a key still trusted, and refuses rollouts that name one."
-      })
+      description =
+          "Revoke a signing key: no instance serves a version it signed any more; each falls"
+              + " back to the newest version signed by a key still trusted, and refuses rollouts"
+              + " that name one.")
   static final class Revoke extends KeysSubcommand {
     @Parameters(paramLabel = "KEYID", description = "The key id (16 hex, as in `models`).")
     String keyId;
@@ -128,10 +127,9 @@ final class KeysCommand implements Callable<Integer> {
   @Command(
       name = "trust",
       mixinStandardHelpOptions = true,
-      description = {
-        "Record a signing key as trusted (lifting a revocation of it). The instances verify",
-        "signatures with their own model.trusted-keys: add the key file there as well."
-      })
+      description =
+          "Record a signing key as trusted (lifting a revocation of it). The instances verify"
+              + " signatures with their own model.trusted-keys: add the key file there as well.")
   static final class Trust extends KeysSubcommand {
     @Option(
         names = "--public-key",
