@@ -129,6 +129,8 @@ public final class MnistStreamCli implements Callable<Integer> {
           rollout     pin, canary, shadow or follow-latest; --auto N: a judged rollout
           models      versions, the rollout and its stage, live quality, the judge's decisions
           topics      check every topic against the layout; --create, --alter-configs
+          keys        signing keys: revoke KEYID --reason (every instance stops serving its
+                      versions), trust --public-key FILE, list
 
         Tools
           broker      run a real Kafka broker (KRaft) on this machine; --nodes N a cluster;

@@ -351,7 +351,8 @@ final class PeerBench {
         d.labels(),
         d.quality(),
         d.decisions(),
-        d.review() + "." + id);
+        d.review() + "." + id,
+        d.trustedKeys());
   }
 
   private void createTopics(TopicNames names) throws Exception {

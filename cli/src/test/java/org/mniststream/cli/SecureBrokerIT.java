@@ -137,6 +137,23 @@ class SecureBrokerIT {
   }
 
   @Test
+  void shouldLetOnlyTheOperatorWriteTheTrustedKeys() throws Exception {
+    TopicNames topics = securedTopics("default-app");
+
+    for (Role role : List.of(Role.IMAGE_PRODUCER, Role.DASHBOARD, Role.TRAINER)) {
+      try (KafkaProducer<byte[], byte[]> producer = producer(role)) {
+        assertRefused(producer, record(topics.trustedKeys(), "0123456789abcdef"));
+      }
+    }
+    assertThat(endOffset(topics.trustedKeys())).isZero();
+
+    try (KafkaProducer<byte[], byte[]> producer = producer(Role.OPERATOR)) {
+      producer.send(record(topics.trustedKeys(), "0123456789abcdef")).get(30, TimeUnit.SECONDS);
+    }
+    assertThat(endOffset(topics.trustedKeys())).isEqualTo(1);
+  }
+
+  @Test
   void shouldRefuseAWrongPasswordAndAClientWithoutSasl() throws Exception {
     TopicNames topics = securedTopics("default-app");
     Properties impostor = client(Role.IMAGE_PRODUCER);
@@ -370,6 +387,22 @@ class SecureBrokerIT {
                 adminConfigFile().toString());
     assertThat(exitCode).as("security acls --apply: %s", err).isZero();
     assertThat(out.toString()).contains("applied ");
+    // createAcls returns once the controller holds the ACLs; the broker authorizes with them once
+    // it has replayed them from the metadata log, a moment later: wait until the broker lists them
+    List<org.apache.kafka.common.acl.AclBinding> plan =
+        org.mniststream.topics.AclPlan.of(topics, appId, false, Map.of()).bindings();
+    try (Admin admin = Admin.create(client(null))) {
+      await()
+          .atMost(CLIENT_TIMEOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          admin
+                              .describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY)
+                              .values()
+                              .get(30, TimeUnit.SECONDS))
+                      .containsAll(plan));
+    }
     return topics;
   }
 

@@ -107,6 +107,7 @@ class DashboardBrowserIT {
     kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.decisions(), 1, Map.of());
     kafka.createTopic(topics.review(), 2, Map.of());
+    kafka.createTopic(topics.trustedKeys(), 1, Map.of("cleanup.policy", "compact"));
     Path modelDir = SubsetModels.subsetCnnDir();
     assertThat(
             TrainerCli.execute(

@@ -85,6 +85,7 @@ class InferenceProtocolIT {
     kafka.createTopic(topics.instances(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.decisions(), 1, Map.of());
     kafka.createTopic(topics.review(), 2, Map.of());
+    kafka.createTopic(topics.trustedKeys(), 1, Map.of("cleanup.policy", "compact"));
     assertThat(
             TrainerCli.execute(
                 "publish",

@@ -25,6 +25,15 @@ public final class ModelVerifier {
     return !trustedKeys.isEmpty();
   }
 
+  /**
+   * The id of the trusted key whose signature verifies {@code v} (not the id the version declares,
+   * which its signature does not cover); empty when no trusted key verifies it, or none is
+   * configured.
+   */
+  public java.util.Optional<String> signerKeyId(ModelVersion v) {
+    return ModelSigning.verifiedBy(v, trustedKeys).map(ModelSigning::keyId);
+  }
+
   public LoadedModel verifyAndLoad(ModelVersion v) throws ModelRejectedException {
     byte[] parameters = AvroBytes.copyOf(v.getParameters());
     String actual = Sha256.hex(parameters);

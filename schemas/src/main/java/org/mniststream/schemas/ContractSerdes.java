@@ -15,7 +15,7 @@ public final class ContractSerdes {
    * Released schema baselines, oldest first; each lives under resources {@code baseline/<v>/} and
    * holds the types first released (or changed) in it: v1 the first five, v2 InstanceHeartbeat,
    * LabelEvent and QualityReport, v3 JudgeDecision and the judged-rollout fields of ModelRollout
-   * and the BASELINE route of Prediction, ModelVersion's provenance, and ReviewRequest.
+   * and the BASELINE route of Prediction, ModelVersion's provenance, ReviewRequest and TrustedKey.
    */
   public static final List<String> RELEASED_BASELINES = List.of("v1", "v2", "v3");
 
@@ -61,6 +61,10 @@ public final class ContractSerdes {
 
   public static AvroSerde<ReviewRequest> reviewRequest() {
     return create(ReviewRequest.class, ReviewRequest.getClassSchema());
+  }
+
+  public static AvroSerde<TrustedKey> trustedKey() {
+    return create(TrustedKey.class, TrustedKey.getClassSchema());
   }
 
   /** The released baseline schema of a contract type, e.g. {@code baseline("v1", "ImageEvent")}. */

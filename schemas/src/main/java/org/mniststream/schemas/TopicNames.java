@@ -21,7 +21,8 @@ public record TopicNames(
     String labels,
     String quality,
     String decisions,
-    String review) {
+    String review,
+    String trustedKeys) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -35,7 +36,8 @@ public record TopicNames(
           "mnist.labels",
           "mnist.quality",
           "mnist.rollout-decisions",
-          "mnist.review");
+          "mnist.review",
+          "mnist.trusted-keys");
 
   public static final String IMAGES = "topics.images";
   public static final String PREDICTIONS = "topics.predictions";
@@ -48,6 +50,7 @@ public record TopicNames(
   public static final String QUALITY = "topics.quality";
   public static final String DECISIONS = "topics.decisions";
   public static final String REVIEW = "topics.review";
+  public static final String TRUSTED_KEYS = "topics.trusted-keys";
 
   /** Every configuration key that names a topic. */
   public static final List<String> KEYS =
@@ -62,7 +65,8 @@ public record TopicNames(
           LABELS,
           QUALITY,
           DECISIONS,
-          REVIEW);
+          REVIEW,
+          TRUSTED_KEYS);
 
   /** Reads the {@link #KEYS} properties, falling back to {@link #DEFAULTS}. */
   public static TopicNames from(Properties props) {
@@ -77,7 +81,8 @@ public record TopicNames(
         props.getProperty(LABELS, DEFAULTS.labels),
         props.getProperty(QUALITY, DEFAULTS.quality),
         props.getProperty(DECISIONS, DEFAULTS.decisions),
-        props.getProperty(REVIEW, DEFAULTS.review));
+        props.getProperty(REVIEW, DEFAULTS.review),
+        props.getProperty(TRUSTED_KEYS, DEFAULTS.trustedKeys));
   }
 
   /**
@@ -96,7 +101,8 @@ public record TopicNames(
         prefix + DEFAULTS.labels,
         prefix + DEFAULTS.quality,
         prefix + DEFAULTS.decisions,
-        prefix + DEFAULTS.review);
+        prefix + DEFAULTS.review,
+        prefix + DEFAULTS.trustedKeys);
   }
 
   /** These names as configuration properties, the inverse of {@link #from}. */
@@ -113,7 +119,8 @@ public record TopicNames(
         Map.entry(LABELS, labels),
         Map.entry(QUALITY, quality),
         Map.entry(DECISIONS, decisions),
-        Map.entry(REVIEW, review));
+        Map.entry(REVIEW, review),
+        Map.entry(TRUSTED_KEYS, trustedKeys));
   }
 
   /** The record key of a model version on the models topic: sortable, unique per version. */

@@ -141,6 +141,18 @@ class ContractSerdesTest {
             .build();
     AvroSerde<ReviewRequest> reviews = ContractSerdes.reviewRequest();
     assertThat(reviews.decode(reviews.encode(review))).isEqualTo(review);
+
+    TrustedKey revoked =
+        TrustedKey.newBuilder()
+            .setKeyId("0123456789abcdef")
+            .setState(KeyState.REVOKED)
+            .setReason("leaked")
+            .setChangedAt(NOW)
+            .setChangedBy("ops")
+            .build();
+    AvroSerde<TrustedKey> keys = ContractSerdes.trustedKey();
+    assertThat(keys.decode(keys.encode(revoked))).isEqualTo(revoked);
+    assertThat(revoked.getPublicKey()).isNull();
   }
 
   @Test
@@ -155,6 +167,7 @@ class ContractSerdesTest {
     assertThat(prefixed.labels()).isEqualTo("run-1.mnist.labels");
     assertThat(prefixed.quality()).isEqualTo("run-1.mnist.quality");
     assertThat(prefixed.review()).isEqualTo("run-1.mnist.review");
+    assertThat(prefixed.trustedKeys()).isEqualTo("run-1.mnist.trusted-keys");
   }
 
   @Test

@@ -35,7 +35,8 @@ class SchemaCompatibilityTest {
         Arguments.of("LabelEvent", LabelEvent.getClassSchema()),
         Arguments.of("QualityReport", QualityReport.getClassSchema()),
         Arguments.of("JudgeDecision", JudgeDecision.getClassSchema()),
-        Arguments.of("ReviewRequest", ReviewRequest.getClassSchema()));
+        Arguments.of("ReviewRequest", ReviewRequest.getClassSchema()),
+        Arguments.of("TrustedKey", TrustedKey.getClassSchema()));
   }
 
   @ParameterizedTest(name = "{0}")

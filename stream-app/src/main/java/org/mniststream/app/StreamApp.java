@@ -101,6 +101,7 @@ public final class StreamApp implements AutoCloseable {
             metrics,
             clock);
     registry.pairedPercent(settings.canaryPairedPercent());
+    registry.minVersion(settings.minVersion());
     registry.retainParameters(
         settings.retainedVersions(),
         new ModelsTopicLookup(
@@ -110,6 +111,7 @@ public final class StreamApp implements AutoCloseable {
             ClientConfigs.consumer(config, "model-bootstrap"),
             topics.models().name(),
             topics.rollouts().name(),
+            topics.trustedKeys().name(),
             registry);
     this.http =
         HttpEndpoints.start(

@@ -58,7 +58,8 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: {@value #OK} success; {@value #FAILED} failure at run time (broker unreachable,
  * the app failed); {@value #USAGE} invalid usage or configuration (a policy file included); {@value
  * #REFUSED} a rollout names versions that are not on the models topic (use {@code --force} to
- * publish anyway), or {@code rollout --auto} cannot start (no baseline, the candidate is the
+ * publish anyway) or that every instance refuses (signed by a revoked key, below {@code
+ * model.min-version}), or {@code rollout --auto} cannot start (no baseline, the candidate is the
  * baseline, another candidate is being judged); {@value #TOPICS_NOT_AS_LAID_OUT} {@code topics}
  * found a topic missing or different from the layout.
  */
@@ -72,6 +73,7 @@ import picocli.CommandLine.Spec;
       StreamAppCli.Rollout.class,
       StreamAppCli.Models.class,
       StreamAppCli.Topics.class,
+      KeysCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -79,7 +81,8 @@ import picocli.CommandLine.Spec;
       "0:success",
       "1:failure at run time (broker unreachable, app failed)",
       "2:invalid usage or configuration",
-      "3:rollout refused: it names versions not on the models topic, or --auto cannot start",
+      "3:rollout refused: it names versions not on the models topic, or revoked or below the floor,"
+          + " or --auto cannot start",
       "4:topics: a topic is missing or differs from the layout"
     })
 public final class StreamAppCli implements Callable<Integer> {
@@ -126,6 +129,11 @@ public final class StreamAppCli implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.exit(execute(args));
+  }
+
+  /** The environment the layered configuration reads {@code MNIST_*} variables from. */
+  Map<String, String> env() {
+    return env;
   }
 
   @Override
@@ -303,6 +311,18 @@ public final class StreamAppCli implements Callable<Integer> {
                     + " (use --force to publish anyway)");
         return REFUSED;
       }
+      List<String> blocked =
+          KeysCommand.refusals(
+              KeysCommand.policy(props, topics), state.versions(), edit.referencedVersions());
+      if (!blocked.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "Refused: "
+                    + String.join("; ", blocked)
+                    + ": every instance would refuse this rollout");
+        return REFUSED;
+      }
       ModelRollout next = edit.applyTo(state.rollout(), name, Instant.now(), issuedBy, reason);
       publish(props, topics, name, next);
       out.println("Was:       " + RolloutEdit.describe(state.rollout()));
@@ -358,6 +378,13 @@ public final class StreamAppCli implements Callable<Integer> {
                 + " is not on "
                 + topics.models()
                 + " (use --force to publish anyway)");
+        return REFUSED;
+      }
+      List<String> blocked =
+          KeysCommand.refusals(
+              KeysCommand.policy(props, topics), state.versions(), List.of(candidate));
+      if (!blocked.isEmpty()) {
+        err.println("Refused: " + String.join("; ", blocked) + ": every instance would refuse it");
         return REFUSED;
       }
       Optional<RoutingPlan> plan = state.plan();

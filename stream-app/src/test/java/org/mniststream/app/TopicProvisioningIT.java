@@ -50,7 +50,8 @@ class TopicProvisioningIT {
                       names.labels(),
                       names.quality(),
                       names.decisions(),
-                      names.review())
+                      names.review(),
+                      names.trustedKeys())
                   + " on "
                   + kafka.bootstrapServers()
                   + ": create them with `mnist-stream topics --create --set bootstrap.servers="
@@ -63,13 +64,13 @@ class TopicProvisioningIT {
   @Test
   void shouldCheckCreateAndCheckAgainWithTheTopicsCommand() {
     assertThat(cli("topics")).isEqualTo(StreamAppCli.TOPICS_NOT_AS_LAID_OUT);
-    assertThat(out.toString().lines().filter(l -> l.startsWith("MISSING"))).hasSize(11);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("MISSING"))).hasSize(12);
 
     assertThat(cli("topics", "--create", "--partitions", "2")).isEqualTo(StreamAppCli.OK);
-    assertThat(out.toString().lines().filter(l -> l.startsWith("CREATED"))).hasSize(11);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("CREATED"))).hasSize(12);
 
     assertThat(cli("topics", "--partitions", "2")).isEqualTo(StreamAppCli.OK);
-    assertThat(out.toString().lines().filter(l -> l.startsWith("OK"))).hasSize(11);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("OK"))).hasSize(12);
     assertThat(out.toString()).contains("Every topic is as laid out");
 
     // the default layout has 4 image partitions: what was created with 2 is reported as drift

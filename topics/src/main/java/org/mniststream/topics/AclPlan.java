@@ -189,6 +189,7 @@ public final class AclPlan {
             topics.images(),
             topics.models(),
             topics.rollouts(),
+            topics.trustedKeys(),
             topics.labels(),
             // the quality app joins the predictions with the labels
             topics.predictions(),
@@ -206,10 +207,11 @@ public final class AclPlan {
         .streamsApp(applicationId);
 
     b.role(Role.OPERATOR)
-        .write(topics.rollouts())
+        .write(topics.rollouts(), topics.trustedKeys())
         .read(
             topics.models(),
             topics.rollouts(),
+            topics.trustedKeys(),
             topics.quality(),
             topics.decisions(),
             topics.instances());

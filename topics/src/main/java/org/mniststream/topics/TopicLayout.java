@@ -107,7 +107,13 @@ public record TopicLayout(TopicNames names, int imagePartitions, short replicati
             names.review(),
             imagePartitions,
             retention(REVIEW_RETENTION),
-            "ReviewRequest: low-confidence predictions for a person to label (dashboard)"));
+            "ReviewRequest: low-confidence predictions for a person to label (dashboard)"),
+        // keyed by key id: compaction keeps each signing key's latest state forever
+        spec(
+            names.trustedKeys(),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+            "TrustedKey: signing keys trusted or revoked (operators)"));
   }
 
   /** The topic named {@code name}, if it is one of the product's. */

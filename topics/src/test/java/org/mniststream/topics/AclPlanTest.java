@@ -41,6 +41,14 @@ class AclPlanTest {
   }
 
   @Test
+  void shouldLetOnlyTheOperatorWriteTrustedKeysAndTheStreamAppReadThem() {
+    AclPlan plan = AclPlan.of(T, "mnist-stream", true, Map.of());
+
+    assertThat(writersOf(plan, T.trustedKeys())).containsExactly(Role.OPERATOR);
+    assertThat(lines(plan, Role.STREAM_APP)).contains("READ TOPIC LITERAL mnist.trusted-keys");
+  }
+
+  @Test
   void shouldGrantTheJudgesRightsToTheStreamAppWhenTheJudgeRunsInIt() {
     AclPlan plan = AclPlan.of(T, "mnist-stream", true, Map.of());
 

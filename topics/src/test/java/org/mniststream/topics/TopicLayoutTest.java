@@ -42,7 +42,8 @@ class TopicLayoutTest {
             org.assertj.core.groups.Tuple.tuple("mnist.labels", 4),
             org.assertj.core.groups.Tuple.tuple("mnist.quality", 1),
             org.assertj.core.groups.Tuple.tuple("mnist.rollout-decisions", 1),
-            org.assertj.core.groups.Tuple.tuple("mnist.review", 4));
+            org.assertj.core.groups.Tuple.tuple("mnist.review", 4),
+            org.assertj.core.groups.Tuple.tuple("mnist.trusted-keys", 1));
     assertThat(layout.topic("mnist.models").orElseThrow().configs())
         .containsEntry("cleanup.policy", "compact")
         .containsEntry("max.message.bytes", "4194304");
@@ -66,6 +67,8 @@ class TopicLayoutTest {
     assertThat(layout.topic("mnist.review").orElseThrow().configs())
         .containsEntry("cleanup.policy", "delete")
         .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
+    assertThat(layout.topic("mnist.trusted-keys").orElseThrow().configs())
+        .containsEntry("cleanup.policy", "compact");
     assertThat(layout.topic("mnist.image-events").orElseThrow().configs())
         .doesNotContainKey("retention.ms");
   }

@@ -43,6 +43,8 @@ import java.util.Properties;
  * @param reviewConfidenceThreshold {@value #REVIEW_CONFIDENCE_THRESHOLD}: an ACTIVE or CANARY
  *     prediction whose confidence is below it also goes to the review topic, for a person to label;
  *     0 sends none, 1 (almost) every one
+ * @param minVersion {@value #MIN_VERSION}: the downgrade floor; a version below it never serves,
+ *     not even pinned by a rollout, and the fallback never goes below it; 0 = no floor
  */
 public record AppSettings(
     String modelName,
@@ -61,7 +63,8 @@ public record AppSettings(
     Duration heartbeatInterval,
     String advertisedHost,
     int canaryPairedPercent,
-    double reviewConfidenceThreshold) {
+    double reviewConfidenceThreshold,
+    long minVersion) {
 
   public static final String MODEL_NAME = "model.name";
   public static final String BATCH_SIZE = "inference.batch.size";
@@ -80,6 +83,7 @@ public record AppSettings(
   public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
   public static final String CANARY_PAIRED_PERCENT = "canary.paired-percent";
   public static final String REVIEW_CONFIDENCE_THRESHOLD = "review.confidence-threshold";
+  public static final String MIN_VERSION = "model.min-version";
 
   /** Every app key with its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -113,6 +117,7 @@ public record AppSettings(
     require(
         reviewConfidenceThreshold >= 0 && reviewConfidenceThreshold <= 1,
         REVIEW_CONFIDENCE_THRESHOLD + " must be 0..1, got " + reviewConfidenceThreshold);
+    require(minVersion >= 0, MIN_VERSION + " must be >= 0, got " + minVersion);
     trustedKeys = List.copyOf(trustedKeys);
   }
 
@@ -139,7 +144,8 @@ public record AppSettings(
         Duration.ofMillis(longValue(props, INSTANCE_HEARTBEAT_MS)),
         get(props, HTTP_ADVERTISED_HOST).trim(),
         integer(props, CANARY_PAIRED_PERCENT),
-        decimal(props, REVIEW_CONFIDENCE_THRESHOLD));
+        decimal(props, REVIEW_CONFIDENCE_THRESHOLD),
+        longValue(props, MIN_VERSION));
   }
 
   private static Map<String, String> defaults() {
@@ -161,6 +167,7 @@ public record AppSettings(
     d.put(HTTP_ADVERTISED_HOST, "");
     d.put(CANARY_PAIRED_PERCENT, "100");
     d.put(REVIEW_CONFIDENCE_THRESHOLD, "0.6");
+    d.put(MIN_VERSION, "0");
     return Collections.unmodifiableMap(d);
   }
 

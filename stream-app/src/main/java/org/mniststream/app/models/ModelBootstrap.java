@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The startup step that fills the registry before any image is consumed: reads the whole models and
- * rollouts topics with a plain read_committed consumer, then, while no version can serve, keeps
- * reading new records until one can (or the configured timeout passes).
+ * The startup step that fills the registry before any image is consumed: reads the whole models,
+ * rollouts and trusted-keys topics with a plain read_committed consumer, then, while no version can
+ * serve, keeps reading new records until one can (or the configured timeout passes).
  *
  * <p>Why it exists besides the global processors: Kafka Streams starts its stream threads as soon
  * as the global stores are restored, without waiting for the registry to <em>load</em> a model, and
@@ -31,15 +31,21 @@ public final class ModelBootstrap {
   private final Properties consumerConfig;
   private final String modelsTopic;
   private final String rolloutsTopic;
+  private final String trustedKeysTopic;
   private final ModelRegistry registry;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean stopped;
 
   public ModelBootstrap(
-      Properties consumerConfig, String modelsTopic, String rolloutsTopic, ModelRegistry registry) {
+      Properties consumerConfig,
+      String modelsTopic,
+      String rolloutsTopic,
+      String trustedKeysTopic,
+      ModelRegistry registry) {
     this.consumerConfig = consumerConfig;
     this.modelsTopic = modelsTopic;
     this.rolloutsTopic = rolloutsTopic;
+    this.trustedKeysTopic = trustedKeysTopic;
     this.registry = registry;
   }
 
@@ -51,7 +57,7 @@ public final class ModelBootstrap {
    * @throws InterruptedException when {@link #stop()} was called meanwhile
    */
   public void run(Duration modelTimeout) throws TimeoutException, InterruptedException {
-    List<String> topics = List.of(modelsTopic, rolloutsTopic);
+    List<String> topics = List.of(modelsTopic, rolloutsTopic, trustedKeysTopic);
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig)) {
       consumer = c;
       if (stopped) {
@@ -61,10 +67,11 @@ public final class ModelBootstrap {
       long records = TopicReader.readToEnd(c, READ_TIMEOUT, this::feed);
       awaitRegistry();
       LOG.info(
-          "Bootstrap read {} records of {} and {}; {}",
+          "Bootstrap read {} records of {}, {} and {}; {}",
           records,
           modelsTopic,
           rolloutsTopic,
+          trustedKeysTopic,
           registry.isReady()
               ? "serving " + registry.routing().active()
               : "no servable version of " + registry.modelName() + " yet");
@@ -109,8 +116,10 @@ public final class ModelBootstrap {
   private void feed(ConsumerRecord<byte[], byte[]> record) {
     if (record.topic().equals(modelsTopic)) {
       registry.onModelRecord(record.key(), record.value(), record.timestamp());
-    } else {
+    } else if (record.topic().equals(rolloutsTopic)) {
       registry.onRolloutRecord(record.key(), record.value(), record.timestamp());
+    } else {
+      registry.onTrustedKeyRecord(record.key(), record.value(), record.timestamp());
     }
   }
 

@@ -33,10 +33,12 @@ import org.mniststream.model.ModelVerifier;
 import org.mniststream.schemas.AvroDecodingException;
 import org.mniststream.schemas.AvroSerde;
 import org.mniststream.schemas.ContractSerdes;
+import org.mniststream.schemas.KeyState;
 import org.mniststream.schemas.ModelRollout;
 import org.mniststream.schemas.ModelVersion;
 import org.mniststream.schemas.Route;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.TrustedKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +73,13 @@ import org.slf4j.LoggerFactory;
  * restarted instance would decide them; only when no valid version is left at all do the current
  * routes keep serving, since serving a model that was valid beats serving nothing, until a valid
  * version arrives.
+ *
+ * <p>Records of the trusted-keys topic and the {@link #minVersion floor} make a {@link
+ * ServingPolicy}: a valid version signed by a revoked key, or below the floor, is taken out before
+ * the routes are decided, so it stops serving as soon as the loader applies the revocation, and the
+ * routes fall back as for a refused version. A rollout that names such a version is refused as a
+ * whole (one line; the previous rollout stays). When the policy leaves no version at all, serving
+ * stops (events wait in the pending store) rather than go on with a revoked key's model.
  */
 public final class ModelRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
@@ -87,6 +96,8 @@ public final class ModelRegistry implements AutoCloseable {
   private final Clock clock;
   private final AvroSerde<ModelVersion> versionSerde = ContractSerdes.modelVersion();
   private final AvroSerde<ModelRollout> rolloutSerde = ContractSerdes.modelRollout();
+  private final AvroSerde<TrustedKey> keySerde = ContractSerdes.trustedKey();
+  private final SignerLookup signerLookup;
   private final AtomicReference<Routing> routing;
   private final AtomicReference<RegistryStatus> status;
   private volatile boolean closed;
@@ -103,6 +114,9 @@ public final class ModelRegistry implements AutoCloseable {
   private ModelRollout rollout;
   private Instant lastSwapAt;
   private int defaultPairedPercent = RoutingPlan.DEFAULT_PAIRED_PERCENT;
+  private ServingPolicy policy = ServingPolicy.NONE;
+  private final Map<Long, List<String>> signers = new HashMap<>();
+  private ModelRollout refusedRollout;
 
   /** Where the registry reads back a version whose parameters it let go: the models topic. */
   @FunctionalInterface
@@ -117,6 +131,12 @@ public final class ModelRegistry implements AutoCloseable {
     LoadedModel load(ModelVersion version) throws ModelRejectedException;
   }
 
+  /** The trusted key whose signature verifies a version ({@link ModelVerifier#signerKeyId}). */
+  @FunctionalInterface
+  interface SignerLookup {
+    Optional<String> signerKeyId(ModelVersion version);
+  }
+
   /** Thrown on the loader thread when the registry closed while it was loading. */
   private static final class ClosedWhileLoading extends RuntimeException {
     ClosedWhileLoading() {
@@ -127,12 +147,14 @@ public final class ModelRegistry implements AutoCloseable {
   private ModelRegistry(
       String modelName,
       VersionLoader versionLoader,
+      SignerLookup signerLookup,
       Executor loader,
       ExecutorService ownedLoader,
       AppMetrics metrics,
       Clock clock) {
     this.modelName = modelName;
     this.versionLoader = versionLoader;
+    this.signerLookup = signerLookup;
     this.loader = loader;
     this.ownedLoader = ownedLoader;
     this.metrics = metrics;
@@ -151,11 +173,21 @@ public final class ModelRegistry implements AutoCloseable {
   /** Loads on a dedicated background thread ({@code model-loader}): the production registry. */
   public static ModelRegistry withBackgroundLoader(
       String modelName, ModelVerifier verifier, AppMetrics metrics, Clock clock) {
-    return withBackgroundLoader(modelName, verifier::verifyAndLoad, metrics, clock);
+    return withBackgroundLoader(
+        modelName, verifier::verifyAndLoad, verifier::signerKeyId, metrics, clock);
   }
 
   static ModelRegistry withBackgroundLoader(
       String modelName, VersionLoader versionLoader, AppMetrics metrics, Clock clock) {
+    return withBackgroundLoader(modelName, versionLoader, v -> Optional.empty(), metrics, clock);
+  }
+
+  private static ModelRegistry withBackgroundLoader(
+      String modelName,
+      VersionLoader versionLoader,
+      SignerLookup signerLookup,
+      AppMetrics metrics,
+      Clock clock) {
     ExecutorService executor =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -163,14 +195,21 @@ public final class ModelRegistry implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    return new ModelRegistry(modelName, versionLoader, executor, executor, metrics, clock);
+    return new ModelRegistry(
+        modelName, versionLoader, signerLookup, executor, executor, metrics, clock);
   }
 
   /** Applies every record on the calling thread before returning: for topology tests. */
   public static ModelRegistry synchronous(
       String modelName, ModelVerifier verifier, AppMetrics metrics, Clock clock) {
     return new ModelRegistry(
-        modelName, verifier::verifyAndLoad, Runnable::run, null, metrics, clock);
+        modelName,
+        verifier::verifyAndLoad,
+        verifier::signerKeyId,
+        Runnable::run,
+        null,
+        metrics,
+        clock);
   }
 
   public String modelName() {
@@ -197,6 +236,25 @@ public final class ModelRegistry implements AutoCloseable {
     }
     defaultPairedPercent = percent;
     return this;
+  }
+
+  /**
+   * The downgrade floor ({@code model.min-version}): a version below it never serves, not even
+   * pinned, and the fallback never goes below it; 0 = none. Call before the first record.
+   */
+  public ModelRegistry minVersion(long floor) {
+    policy = policy.withFloor(floor);
+    return this;
+  }
+
+  /**
+   * A record of the trusted-keys topic (key = key id, value = {@code TrustedKey}) with its Kafka
+   * timestamp: a revocation takes the key's versions out of every route; a null value or a TRUSTED
+   * state lifts it. The topic only ever takes trust away: which keys verify a signature is the
+   * app's own {@code model.trusted-keys}, so whoever can write this topic cannot bring in a key.
+   */
+  public void onTrustedKeyRecord(byte[] key, byte[] value, long recordTimestamp) {
+    submit(() -> applyTrustedKey(key, value), recordTimestamp);
   }
 
   /** A record of the models topic (key {@code name/0000000042}); a null value withdraws it. */
@@ -433,6 +491,7 @@ public final class ModelRegistry implements AutoCloseable {
       return;
     }
     catalogue.accept(version, value);
+    signers.put(n, signersOf(version));
     refusals.remove(keyText);
     LoadedModel before = loaded.put(n, model);
     if (before != null) {
@@ -470,9 +529,27 @@ public final class ModelRegistry implements AutoCloseable {
     if (!modelName.equals(r.getModelName())) {
       return;
     }
-    if (r.equals(rollout)) {
+    if (r.equals(rollout) || r.equals(refusedRollout)) {
       return;
     }
+    String refusalKey = "rollout/" + modelName;
+    Optional<String> refusal = rolloutRefusal(r);
+    if (refusal.isPresent()) {
+      refusedRollout = r;
+      LOG.warn(
+          "Rollout of {} by {} refused: {}; the routes stay as they were",
+          modelName,
+          r.getIssuedBy(),
+          refusal.get());
+      metrics.modelRefused("ROLLOUT_REFUSED");
+      refusals.put(
+          refusalKey,
+          new RegistryStatus.Refusal(
+              refusalKey, null, "ROLLOUT_REFUSED", refusal.get(), clock.instant()));
+      return;
+    }
+    refusedRollout = null;
+    refusals.remove(refusalKey);
     rollout = r;
     LOG.info(
         "Rollout of {} by {}: active {}, canary {} at {}%, shadow {} ({})",
@@ -485,6 +562,79 @@ public final class ModelRegistry implements AutoCloseable {
         r.getReason());
     reconcile(
         "rollout by " + r.getIssuedBy() + (r.getReason() == null ? "" : ": " + r.getReason()));
+  }
+
+  /** Why a rollout may not apply: it names a version the policy blocks; empty when it may. */
+  private Optional<String> rolloutRefusal(ModelRollout r) {
+    Long[] named = {r.getActiveVersion(), r.getCanaryVersion(), r.getShadowVersion()};
+    String[] roles = {"pinned", "canary", "shadow"};
+    for (int i = 0; i < named.length; i++) {
+      if (named[i] != null) {
+        long v = named[i];
+        Optional<String> why = policy.blocks(v, signers.getOrDefault(v, List.of()));
+        if (why.isPresent()) {
+          return Optional.of(roles[i] + " version " + v + " is " + why.get());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void applyTrustedKey(byte[] key, byte[] value) {
+    if (key == null) {
+      LOG.warn("Ignoring a trusted-keys record without a key (the key must be the key id)");
+      return;
+    }
+    String keyId = new String(key, StandardCharsets.UTF_8);
+    ServingPolicy before = policy;
+    String cause;
+    if (value == null) {
+      policy = policy.reinstate(keyId);
+      cause = "key " + keyId + " forgotten (tombstone)";
+    } else {
+      TrustedKey record;
+      try {
+        record = keySerde.decode(value);
+      } catch (AvroDecodingException e) {
+        LOG.warn("Ignoring undecodable trusted-keys record (key {}): {}", keyId, e.getMessage());
+        return;
+      }
+      if (!keyId.equals(record.getKeyId())) {
+        LOG.warn(
+            "Ignoring trusted-keys record: its key {} is not its keyId {}",
+            keyId,
+            record.getKeyId());
+        return;
+      }
+      if (record.getState() == KeyState.TRUSTED) {
+        policy = policy.reinstate(keyId);
+        cause = "key " + keyId + " trusted again by " + record.getChangedBy();
+      } else {
+        // UNKNOWN is a state newer than this reader: fail closed
+        String reason = record.getReason() == null ? "" : record.getReason();
+        policy = policy.revoke(keyId, reason);
+        cause =
+            "key "
+                + keyId
+                + " revoked by "
+                + record.getChangedBy()
+                + (reason.isEmpty() ? "" : ": " + reason);
+      }
+    }
+    if (!policy.equals(before)) {
+      LOG.info("Signing keys of {}: {}", modelName, cause);
+      reconcile(cause);
+    }
+  }
+
+  /** The key ids a version is tied to: the one it declares and the trusted one verifying it. */
+  private List<String> signersOf(ModelVersion version) {
+    List<String> ids = new ArrayList<>(2);
+    if (version.getSigningKeyId() != null) {
+      ids.add(version.getSigningKeyId());
+    }
+    signerLookup.signerKeyId(version).filter(id -> !ids.contains(id)).ifPresent(ids::add);
+    return List.copyOf(ids);
   }
 
   /** A tombstone on the models topic: the version may no longer serve. */
@@ -515,10 +665,18 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Decides the routes, loads what they need, publishes them, closes what they no longer use. */
   private void reconcile(String cause) {
+    ServingPolicy.Split split =
+        policy.split(catalogue.validVersions(), v -> signers.getOrDefault(v, List.of()));
+    Map<Long, String> unavailable = new java.util.TreeMap<>(catalogue.refusedVersions());
+    unavailable.putAll(split.blocked());
     Optional<RoutingPlan> decided =
-        RoutingPlan.decide(
-            catalogue.validVersions(), catalogue.refusedVersions(), rollout, defaultPairedPercent);
+        RoutingPlan.decide(split.eligible(), unavailable, rollout, defaultPairedPercent)
+            .map(p -> withPolicyNotes(p, split));
     if (decided.isEmpty()) {
+      if (!split.blocked().isEmpty()) {
+        stopServing(split.blocked());
+        return;
+      }
       if (routing.get().canServe()) {
         LOG.warn("No valid version of {} is left on the models topic; routes unchanged", modelName);
       }
@@ -622,6 +780,54 @@ public final class ModelRegistry implements AutoCloseable {
       }
     }
     catalogue.releaseParameters(loaded.keySet());
+  }
+
+  /** Says when the newest valid version is blocked, so /model shows why it does not serve. */
+  private RoutingPlan withPolicyNotes(RoutingPlan plan, ServingPolicy.Split split) {
+    long newest = catalogue.validVersions().last();
+    String why = split.blocked().get(newest);
+    if (why == null) {
+      return plan;
+    }
+    List<String> notes = new ArrayList<>();
+    notes.add("newest version " + newest + " may not serve: " + why);
+    notes.addAll(plan.notes());
+    return new RoutingPlan(
+        plan.active(),
+        plan.canary(),
+        plan.canaryPercent(),
+        plan.pairedPercent(),
+        plan.shadow(),
+        plan.latest(),
+        notes);
+  }
+
+  /**
+   * Every valid version is blocked by the policy: serving stops (events wait in the pending store)
+   * rather than go on with a revoked key's model, until an eligible version arrives.
+   */
+  private void stopServing(Map<Long, String> blocked) {
+    Routing before = routing.get();
+    if (!before.canServe()) {
+      return;
+    }
+    if (closed || !routing.compareAndSet(before, Routing.none(modelName))) {
+      throw new ClosedWhileLoading();
+    }
+    LOG.error(
+        "No version of {} may serve ({}); serving stopped until an eligible version arrives",
+        modelName,
+        blocked.entrySet().stream()
+            .map(e -> "v" + e.getKey() + " " + e.getValue())
+            .collect(java.util.stream.Collectors.joining("; ")));
+    lastSwapAt = clock.instant();
+    metrics.modelSwap();
+    // Freed once the last batch using them releases them.
+    loaded.values().forEach(LoadedModel::close);
+    loaded.clear();
+    replaced.forEach(LoadedModel::close);
+    replaced.clear();
+    catalogue.releaseParameters(Set.of());
   }
 
   private void publishStatus() {

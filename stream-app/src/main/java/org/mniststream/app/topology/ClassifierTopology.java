@@ -26,6 +26,9 @@ import org.mniststream.model.image.ImageValidator;
  *       modelName/0000000042}, value = {@code ModelVersion}, raw bytes handed to the registry;
  *   <li>reads {@code topics.rollouts} ({@code mnist.model-rollouts}) as a global store: key = UTF-8
  *       model name, value = {@code ModelRollout}, raw bytes handed to the registry;
+ *   <li>reads {@code topics.trusted-keys} ({@code mnist.trusted-keys}) as a global store: key =
+ *       UTF-8 key id, value = {@code TrustedKey}, raw bytes handed to the registry (a revocation
+ *       takes the key's versions out of every route);
  *   <li>writes {@code topics.predictions} ({@code mnist.predictions}): key = the image event's key
  *       bytes, value = {@code Prediction} with route ACTIVE or CANARY;
  *   <li>writes {@code topics.predictions.shadow} ({@code mnist.predictions.shadow}): key = the
@@ -55,6 +58,7 @@ public final class ClassifierTopology {
   public static final String PENDING_STORE = "pending-batch";
   public static final String MODELS_STORE = "models-global";
   public static final String ROLLOUTS_STORE = "rollouts-global";
+  public static final String TRUSTED_KEYS_STORE = "trusted-keys-global";
 
   private ClassifierTopology() {}
 
@@ -128,6 +132,16 @@ public final class ClassifierTopology {
         () ->
             new ControlTopicProcessor(
                 ROLLOUTS_STORE, UnaryOperator.identity(), registry::onRolloutRecord));
+    topology.addGlobalStore(
+        globalStore(TRUSTED_KEYS_STORE),
+        "trusted-keys-source",
+        topics.trustedKeys().keySerde().deserializer(),
+        topics.trustedKeys().valueSerde().deserializer(),
+        topics.trustedKeys().name(),
+        "trusted-keys-processor",
+        () ->
+            new ControlTopicProcessor(
+                TRUSTED_KEYS_STORE, UnaryOperator.identity(), registry::onTrustedKeyRecord));
     return topology;
   }
 

@@ -7,11 +7,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The global processor of a control topic (models or rollouts): hands every record to the model
- * registry and keeps a compact local copy in its global store. Every instance runs it over the
- * whole topic. Kafka Streams 4.1 also runs it over the records it restores at startup (global
- * stores added with {@code Topology.addGlobalStore} reprocess on restore); the registry ignores
- * what it already knows, so records seen by the startup bootstrap as well do no harm.
+ * The global processor of a control topic (models, rollouts or trusted keys): hands every record to
+ * the model registry and keeps a compact local copy in its global store. Every instance runs it
+ * over the whole topic. Kafka Streams 4.1 also runs it over the records it restores at startup
+ * (global stores added with {@code Topology.addGlobalStore} reprocess on restore); the registry
+ * ignores what it already knows, so records seen by the startup bootstrap as well do no harm.
  */
 final class ControlTopicProcessor implements Processor<byte[], byte[], Void, Void> {
   private final String storeName;

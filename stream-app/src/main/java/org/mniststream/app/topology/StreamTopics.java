@@ -16,11 +16,12 @@ import org.mniststream.schemas.framing.ValueFormats;
 /**
  * The topics of the classifier as typed descriptors. Sources are read as raw bytes on purpose: the
  * contract is decoded inside the processors, where a bad record can become a dead letter (images)
- * or a logged refusal (models, rollouts) instead of an exception in the consumer.
+ * or a logged refusal (models, rollouts, trusted keys) instead of an exception in the consumer.
  *
  * <p>{@code imageDecoder} reads image events in either value format (Avro single-object or
  * Confluent framing); the output serdes write the format configured for their topic ({@code
- * value.format}, see {@link ValueFormats}). Models and rollouts stay single-object on both sides.
+ * value.format}, see {@link ValueFormats}). Models, rollouts and trusted keys stay single-object on
+ * both sides.
  */
 public record StreamTopics(
     Topic<byte[], byte[]> images,
@@ -30,6 +31,7 @@ public record StreamTopics(
     Topic<byte[], byte[]> models,
     Topic<byte[], byte[]> rollouts,
     Topic<byte[], ReviewRequest> review,
+    Topic<byte[], byte[]> trustedKeys,
     ContractDecoder<ImageEvent> imageDecoder) {
 
   /** Single-object everywhere, no registry. */
@@ -57,6 +59,7 @@ public record StreamTopics(
         new Topic<>(names.rollouts(), bytes, bytes),
         new Topic<>(
             names.review(), bytes, codecs.serde(names.review(), ContractSerdes.reviewRequest())),
+        new Topic<>(names.trustedKeys(), bytes, bytes),
         codecs.serde(names.images(), ContractSerdes.imageEvent()));
   }
 }

@@ -223,6 +223,42 @@ class ModelRegistryTest {
   }
 
   @Test
+  void shouldBlockAVersionByTheKeyThatVerifiesItWhateverKeyIdItDeclares() {
+    KeyPair a = ModelSigning.generateKeyPair();
+    KeyPair b = ModelSigning.generateKeyPair();
+    registry =
+        ModelRegistry.synchronous(
+            TestModelRecords.NAME,
+            new ModelVerifier(List.of(a.getPublic(), b.getPublic())),
+            AppMetrics.discarding(),
+            Clock.systemUTC());
+    ModelVersion byA = TestModelRecords.decode(TestModelRecords.mlp(1));
+    ModelSigning.sign(byA, a);
+    ModelVersion byB = TestModelRecords.decode(TestModelRecords.mlp(2));
+    ModelSigning.sign(byB, b);
+    // the key id is not covered by the signature: whoever holds B can claim to be A
+    byB.setSigningKeyId(ModelSigning.keyId(a.getPublic()));
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.encode(byA));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.encode(byB));
+    assertThat(registry.routing().active().version()).isEqualTo(2);
+
+    String keyB = ModelSigning.keyId(b.getPublic());
+    registry.onTrustedKeyRecord(
+        keyB.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        org.mniststream.schemas.ContractSerdes.trustedKey()
+            .encode(
+                org.mniststream.schemas.TrustedKey.newBuilder()
+                    .setKeyId(keyB)
+                    .setState(org.mniststream.schemas.KeyState.REVOKED)
+                    .setChangedAt(java.time.Instant.now())
+                    .setChangedBy("test")
+                    .build()),
+        System.currentTimeMillis());
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+  }
+
+  @Test
   void shouldLoadOffTheCallingThreadAndReportWhenIdle() throws Exception {
     registry =
         ModelRegistry.withBackgroundLoader(

@@ -58,6 +58,7 @@ public final class KafkaIt {
     kafka.createTopic(topics.quality(), 1, Map.of("cleanup.policy", "compact"));
     kafka.createTopic(topics.decisions(), 1, Map.of());
     kafka.createTopic(topics.review(), imagePartitions, Map.of());
+    kafka.createTopic(topics.trustedKeys(), 1, Map.of("cleanup.policy", "compact"));
   }
 
   public String bootstrapServers() {

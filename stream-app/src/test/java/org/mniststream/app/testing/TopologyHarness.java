@@ -50,6 +50,7 @@ public final class TopologyHarness implements AutoCloseable {
   public final TestInputTopic<byte[], byte[]> images;
   public final TestInputTopic<byte[], byte[]> models;
   public final TestInputTopic<byte[], byte[]> rollouts;
+  public final TestInputTopic<byte[], byte[]> trustedKeys;
   public final TestOutputTopic<byte[], Prediction> predictions;
   public final TestOutputTopic<byte[], Prediction> shadowPredictions;
   public final TestOutputTopic<byte[], DeadLetter> deadLetters;
@@ -71,6 +72,7 @@ public final class TopologyHarness implements AutoCloseable {
         ModelRegistry.synchronous(
             settings.modelName(), new ModelVerifier(List.of()), metrics, Clock.systemUTC());
     registry.pairedPercent(settings.canaryPairedPercent());
+    registry.minVersion(settings.minVersion());
     driver =
         new TopologyTestDriver(
             ClassifierTopology.build(
@@ -84,6 +86,7 @@ public final class TopologyHarness implements AutoCloseable {
     images = driver.createInputTopic(topicNames.images(), bytes, bytes);
     models = driver.createInputTopic(topicNames.models(), bytes, bytes);
     rollouts = driver.createInputTopic(topicNames.rollouts(), bytes, bytes);
+    trustedKeys = driver.createInputTopic(topicNames.trustedKeys(), bytes, bytes);
     ByteArrayDeserializer keys = new ByteArrayDeserializer();
     predictions =
         driver.createOutputTopic(topicNames.predictions(), keys, ContractSerdes.prediction());
@@ -115,6 +118,21 @@ public final class TopologyHarness implements AutoCloseable {
 
   public void rollout(byte[] value) {
     rollouts.pipeInput(TestEvents.key(TestModelRecords.NAME), value);
+  }
+
+  /** A record of the trusted-keys topic: {@code state} for {@code keyId}. */
+  public void keyState(String keyId, org.mniststream.schemas.KeyState state, String reason) {
+    trustedKeys.pipeInput(
+        TestEvents.key(keyId),
+        ContractSerdes.trustedKey()
+            .encode(
+                org.mniststream.schemas.TrustedKey.newBuilder()
+                    .setKeyId(keyId)
+                    .setState(state)
+                    .setReason(reason)
+                    .setChangedAt(java.time.Instant.now())
+                    .setChangedBy("test")
+                    .build()));
   }
 
   public void send(String key, ImageEvent event) {
