@@ -468,14 +468,7 @@ final class DemoCommand implements Callable<Integer> {
               }
             });
         step("all " + events + " events sent; waiting for the last predictions");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-          var s = tracker.snapshot();
-          if (s.predictions() + s.deadLetters() >= events) {
-            break;
-          }
-          Thread.sleep(200);
-        }
+        tracker.awaitAccounted(events, Duration.ofSeconds(90));
         ticker.shutdownNow();
         StepFailure.requireSuccess(publishV2.get(60, TimeUnit.SECONDS), "publishing version 2");
         PredictionTracker.Snapshot last = tracker.snapshot();
@@ -500,6 +493,11 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
+    return exitCode(accounted);
+  }
+
+  /** 0, or 1 with the reason in one line, for the demo's own accounting check. */
+  static int exitCode(boolean accounted) {
     if (!accounted) {
       System.err.println(
           "demo: FAILED: every event must have exactly one prediction or dead letter"

@@ -315,14 +315,7 @@ final class DriftDemo {
         }
         source.flush();
         step("all " + sent + " events sent; waiting for the last predictions and labels");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-          var s = tracker.snapshot();
-          if (s.predictions() + s.deadLetters() >= sent) {
-            break;
-          }
-          Thread.sleep(200);
-        }
+        tracker.awaitAccounted(sent, Duration.ofSeconds(90));
         background.shutdown();
         background.awaitTermination(options.labelDelayMillis() + 10_000, TimeUnit.MILLISECONDS);
         labelProducer.flush();
@@ -356,13 +349,7 @@ final class DriftDemo {
         dashboard.close();
       }
     }
-    if (!accounted) {
-      System.err.println(
-          "demo: FAILED: every event must have exactly one prediction or dead letter"
-              + " (in = out + dead letters, 0 duplicates); see the summary above");
-      return 1;
-    }
-    return 0;
+    return DemoCommand.exitCode(accounted);
   }
 
   /**

@@ -247,6 +247,17 @@ final class PredictionTracker implements Runnable, AutoCloseable {
     return predictions + deadLetters;
   }
 
+  /**
+   * Waits until {@code events} events have a prediction or a dead letter, or {@code limit} has
+   * passed; the caller's summary says which.
+   */
+  void awaitAccounted(long events, java.time.Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (accounted() < events && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+  }
+
   /** Forgets the latency recorded so far (warm-up). */
   synchronized void resetLatency() {
     latencyMicros.reset();
