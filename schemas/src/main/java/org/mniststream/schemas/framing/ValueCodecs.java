@@ -17,6 +17,7 @@ import org.mniststream.schemas.Prediction;
 import org.mniststream.schemas.QualityReport;
 import org.mniststream.schemas.ReviewRequest;
 import org.mniststream.schemas.TopicNames;
+import org.mniststream.schemas.TrustedKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,7 @@ public final class ValueCodecs {
     c.put(names.quality(), QualityReport.getClassSchema());
     c.put(names.decisions(), JudgeDecision.getClassSchema());
     c.put(names.review(), ReviewRequest.getClassSchema());
+    c.put(names.trustedKeys(), TrustedKey.getClassSchema());
     return c;
   }
 
