@@ -19,9 +19,19 @@ import org.slf4j.LoggerFactory;
  * batches. The cost is that each arena keeps up to {@link #TRIM_THRESHOLD} of free memory instead
  * of returning it.
  *
- * <p>The same settings can be given as the environment variables {@code MALLOC_TRIM_THRESHOLD_} and
- * {@code MALLOC_MMAP_THRESHOLD_}; when either is set, or on anything but Linux/glibc, or with
- * {@code -Dmniststream.malloc.tune=false}, this does nothing. JNA is DJL's own dependency.
+ * <p>The trim threshold does not cover a second case: a thread other than the process's first uses
+ * a non-main arena made of heaps of at most 64 MB, and when a batch's arrays do not fit in the
+ * arena's current heap glibc maps a new heap for them and deletes it again on free unless the
+ * previous heap has {@code M_TOP_PAD} of room. A training step (about 11 MB for the first conv
+ * layer's output at batch 128, tens of MB in all) did exactly that once per batch: an mmap, an
+ * mprotect of 11 MB and a munmap per step, 0.5-0.9 million page faults and a sys time of 10-17 % of
+ * the user time over 150 batches (docs/BENCHMARKS.md, "Training"). A top pad of {@link #TOP_PAD}
+ * (the heap size) keeps such heaps; it only reserves address space, pages cost memory once touched.
+ *
+ * <p>The same settings can be given as the environment variables {@code MALLOC_TRIM_THRESHOLD_},
+ * {@code MALLOC_MMAP_THRESHOLD_} and {@code MALLOC_TOP_PAD_}; when any is set, or on anything but
+ * Linux/glibc, or with {@code -Dmniststream.malloc.tune=false}, this does nothing. JNA is DJL's own
+ * dependency.
  */
 final class NativeHeapTuning {
   static final String PROPERTY = "mniststream.malloc.tune";
@@ -31,7 +41,11 @@ final class NativeHeapTuning {
 
   static final int TRIM_THRESHOLD = 128 << 20;
 
+  /** glibc's non-main arena heap size on 64-bit (HEAP_MAX_SIZE). */
+  static final int TOP_PAD = 64 << 20;
+
   private static final int M_TRIM_THRESHOLD = -1;
+  private static final int M_TOP_PAD = -2;
   private static final int M_MMAP_THRESHOLD = -3;
   private static final Logger LOG = LoggerFactory.getLogger(NativeHeapTuning.class);
 
@@ -42,20 +56,22 @@ final class NativeHeapTuning {
     int mallopt(int param, int value);
   }
 
-  /** Sets both thresholds (idempotent); true when glibc accepted them. */
+  /** Sets the thresholds and the top pad (idempotent); true when glibc accepted them. */
   static boolean apply() {
     if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))
         || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
         || System.getenv("MALLOC_TRIM_THRESHOLD_") != null
-        || System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
+        || System.getenv("MALLOC_MMAP_THRESHOLD_") != null
+        || System.getenv("MALLOC_TOP_PAD_") != null) {
       return false;
     }
     try {
       CLibrary c = Native.load("c", CLibrary.class);
       boolean ok =
           c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
-              && c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1;
-      LOG.debug("glibc malloc thresholds set: {}", ok);
+              && c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
+              && c.mallopt(M_TOP_PAD, TOP_PAD) == 1;
+      LOG.debug("glibc malloc thresholds and top pad set: {}", ok);
       return ok;
     } catch (LinkageError | RuntimeException e) {
       // not glibc (musl has no mallopt thresholds) or no JNA: serving works, just slower
