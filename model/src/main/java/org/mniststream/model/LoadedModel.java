@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.mniststream.schemas.AvroBytes;
 import org.mniststream.schemas.InputContract;
 import org.mniststream.schemas.ModelVersion;
@@ -33,9 +34,10 @@ import org.mniststream.schemas.ModelVersion;
  * per call: no autograd graph is ever recorded while serving.
  *
  * <p>Speed: the forward pass is {@link DirectForward} (the block's ops called directly, with a
- * vectorized max-pool), and inputs are staged in pooled direct buffers. Call {@link
- * EngineTuning#apply()} once at start-up: with libtorch's default threading, concurrent callers
- * stall each other. See docs/BENCHMARKS.md.
+ * vectorized max-pool), for CNN_V1 in its channels-last form ({@link ChannelsLastForward}; {@code
+ * -Dmniststream.inference.layout=nchw} selects the plain one), and inputs are staged in pooled
+ * direct buffers. Call {@link EngineTuning#apply()} once at start-up: with libtorch's default
+ * threading, concurrent callers stall each other. See docs/BENCHMARKS.md.
  */
 public final class LoadedModel implements AutoCloseable {
   /**
@@ -47,13 +49,19 @@ public final class LoadedModel implements AutoCloseable {
    */
   static final int CHUNK = 64;
 
+  /**
+   * System property choosing CNN_V1's serving layout: {@code channels-last} (the default, {@link
+   * ChannelsLastForward}) or {@code nchw} ({@link DirectForward}, bit-exact with the block).
+   */
+  public static final String LAYOUT_PROPERTY = "mniststream.inference.layout";
+
   private final ModelVersion metadata;
   private final Architecture architecture;
   private final InputNormalizer normalizer;
   private final Model model;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean ownerReleased = new AtomicBoolean();
-  private final DirectForward forward;
+  private final UnaryOperator<PtNDArray> forward;
   private final Queue<ByteBuffer> stagingPool = new ConcurrentLinkedQueue<>();
 
   private LoadedModel(
@@ -61,8 +69,24 @@ public final class LoadedModel implements AutoCloseable {
     this.metadata = metadata;
     this.architecture = architecture;
     this.model = model;
-    this.forward = DirectForward.of(architecture, model.getBlock());
     this.normalizer = normalizer;
+    this.forward = forwardPass(architecture, model, metadata.getInputContract());
+  }
+
+  /** The serving forward pass of {@code model}; see {@link #LAYOUT_PROPERTY}. */
+  private static UnaryOperator<PtNDArray> forwardPass(
+      Architecture architecture, Model model, InputContract contract) {
+    String layout = System.getProperty(LAYOUT_PROPERTY, "channels-last");
+    if (!layout.equals("channels-last") && !layout.equals("nchw")) {
+      throw new IllegalArgumentException(
+          LAYOUT_PROPERTY + " must be channels-last or nchw, not '" + layout + "'");
+    }
+    if (architecture == Architecture.CNN_V1 && layout.equals("channels-last")) {
+      return ChannelsLastForward.prepare(
+              model.getBlock(), contract.getHeight(), contract.getWidth(), model.getNDManager())
+          ::logits;
+    }
+    return DirectForward.of(architecture, model.getBlock())::logits;
   }
 
   /**
@@ -88,7 +112,9 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /**
-   * Wraps a block trained in this process (the trainer's evaluation path); takes the model over.
+   * Wraps a block trained in this process (the trainer's evaluation path); takes the model over
+   * (the block must not be trained further: the serving pass may keep re-laid-out copies of its
+   * weights).
    */
   public static LoadedModel wrap(ModelVersion metadata, Architecture architecture, Model model) {
     return new LoadedModel(
@@ -158,7 +184,7 @@ public final class LoadedModel implements AutoCloseable {
     // buffer is reused only after the sub-manager has freed every tensor of this chunk
     try (NDManager chunk = model.getNDManager().newSubManager()) {
       PtNDArray x = (PtNDArray) chunk.create(staging, inputShape(n), DataType.FLOAT32);
-      float[] p = JniUtils.softmax(forward.logits(x), 1, DataType.FLOAT32).toFloatArray();
+      float[] p = JniUtils.softmax(forward.apply(x), 1, DataType.FLOAT32).toFloatArray();
       System.arraycopy(p, 0, out, first * Architecture.CLASSES, p.length);
     }
   }
