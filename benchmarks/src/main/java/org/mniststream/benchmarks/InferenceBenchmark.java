@@ -109,14 +109,22 @@ public class InferenceBenchmark {
     }
   }
 
-  /** The product's set-up: start-up tuning, a loaded model, a reused batch buffer. */
+  /**
+   * The product's set-up: start-up tuning, a loaded model, a reused batch buffer. {@code -p
+   * layout=nchw,channels-last} compares CNN_V1's serving layouts in one run ({@code
+   * LoadedModel.LAYOUT_PROPERTY}).
+   */
   @State(Scope.Thread)
   public static class Product {
+    @Param({"channels-last"})
+    String layout;
+
     LoadedModel model;
     float[] batch;
 
     @Setup(Level.Trial)
     public void setUp() throws MalformedModelException {
+      System.setProperty(LoadedModel.LAYOUT_PROPERTY, layout);
       EngineTuning.apply();
       model = LoadedModel.load(benchmarkModel(), Architecture.CNN_V1);
       batch = MnistLikeInputs.batch(model.normalizer(), MnistLikeInputs.MAX_BATCH, INPUT_SEED);
