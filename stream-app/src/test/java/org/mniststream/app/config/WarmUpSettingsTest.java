@@ -63,4 +63,16 @@ class WarmUpSettingsTest {
     assertThat(WarmUpSettings.batchSizes(4)).containsExactly(1, 4);
     assertThat(WarmUpSettings.batchSizes(1)).containsExactly(1);
   }
+
+  @Test
+  void shouldBeDocumentedWithTheirDefaultsInTheReadmeSettingsTable() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    WarmUpSettings d = WarmUpSettings.DEFAULTS;
+
+    assertThat(readme)
+        .contains("| `" + WarmUpSettings.ENABLED + "` | `" + d.enabled() + "` |")
+        .contains("| `" + WarmUpSettings.MODEL_ROUNDS + "` | `" + d.modelRounds() + "` |")
+        .contains("| `" + WarmUpSettings.EVENTS + "` | `" + d.events() + "` |")
+        .contains("| `" + WarmUpSettings.MAX_MS + "` | `" + d.maxTime().toMillis() + "` |");
+  }
 }
