@@ -264,7 +264,14 @@ public final class StreamApp implements AutoCloseable {
    */
   private void warmUpHotPath() {
     if (!warmUp.warmsHotPath()) {
-      LOG.info("Hot-path warm-up off ({}=false)", WarmUpSettings.ENABLED);
+      LOG.info(
+          "Hot-path warm-up off ({}={}, {}={}, {}={})",
+          WarmUpSettings.ENABLED,
+          warmUp.enabled(),
+          WarmUpSettings.EVENTS,
+          warmUp.events(),
+          WarmUpSettings.MAX_MS,
+          warmUp.maxTime().toMillis());
       return;
     }
     warmingUp = true;
