@@ -227,11 +227,14 @@ final class PeerBench {
     createTopics(names);
     PredictionTracker.Snapshot s;
     double cpu;
+    long launchedAt = System.currentTimeMillis();
+    long readyAt;
     try (PredictionTracker tracker =
             new PredictionTracker(
                     stack.clientProps(), names.predictions(), names.deadLetters(), backlogId)
                 .start();
         ChildJvm app = start(side, id, names)) {
+      readyAt = System.currentTimeMillis();
       ProcessStats atReady = ProcessStats.of(app.pid());
       Duration limit =
           o.maxDrainSeconds > 0
@@ -244,14 +247,17 @@ final class PeerBench {
       s = tracker.snapshot();
       cpu = cpuPerEvent(atReady, drained, s.predictions());
     }
-    return new BacklogRun(
-        side,
+    DrainCurve curve = DrainCurve.of(appendTimes(names.predictions()));
+    // the cold start before the curve: the app's start-up, then group join, assignment and the
+    // first fetch (append times are the broker's clock, on this machine)
+    System.out.printf(
+        Locale.ROOT,
+        "%s drain %d: launch to ready %.1f s, ready to first output %.1f s%n",
+        side.label(),
         index,
-        queued,
-        s.predictions(),
-        s.deadLetters(),
-        cpu,
-        DrainCurve.of(appendTimes(names.predictions())));
+        (readyAt - launchedAt) / 1e3,
+        (curve.firstMillis() - readyAt) / 1e3);
+    return new BacklogRun(side, index, queued, s.predictions(), s.deadLetters(), cpu, curve);
   }
 
   /**

@@ -174,6 +174,36 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code rounds} forward passes at each of {@code batchSizes} on a blank input (every pixel
+   * normalized from 0), through {@link #predict} itself, so that the first real batches do not pay
+   * the first-call costs: libtorch's and oneDNN's per-shape kernel selection and allocator growth,
+   * and the JVM running this path in the interpreter. Every array of a pass is freed before the
+   * next (as in {@code predict}); what stays is a pooled staging buffer, which real batches reuse.
+   * Whether a warm-up on one thread also warms the others is measured in docs/BENCHMARKS.md ("Cold
+   * start").
+   *
+   * @return the nanoseconds it took
+   */
+  public long warmUp(int rounds, int... batchSizes) {
+    long started = System.nanoTime();
+    int largest = 0;
+    for (int size : batchSizes) {
+      if (size < 1) {
+        throw new IllegalArgumentException("warm-up batch sizes must be >= 1, got " + size);
+      }
+      largest = Math.max(largest, size);
+    }
+    int pixels = normalizer.pixelsPerImage();
+    float[] input = normalizer.normalizeAll(new byte[largest * pixels], 0, largest);
+    for (int round = 0; round < rounds; round++) {
+      for (int size : batchSizes) {
+        predict(input, size);
+      }
+    }
+    return System.nanoTime() - started;
+  }
+
   /** Images {@code [first, first + n)} of {@code input} into rows of {@code out}. */
   private void forward(float[] input, int first, int n, ByteBuffer staging, float[] out) {
     int pixels = normalizer.pixelsPerImage();

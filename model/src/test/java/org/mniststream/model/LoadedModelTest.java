@@ -124,4 +124,43 @@ class LoadedModelTest {
       }
     }
   }
+
+  @Test
+  void shouldWarmUpWithoutLeavingAnyArrayBehindOrChangingResults() throws Exception {
+    ModelVersion version = ModelVersions.untrained("mnist", 1, Architecture.CNN_V1, 3);
+    byte[] images = new byte[8 * 784];
+    new Random(4).nextBytes(images);
+    try (ai.djl.Model owned = ai.djl.Model.newInstance("warm", "PyTorch")) {
+      LoadedModel reference = LoadedModel.load(version, Architecture.CNN_V1);
+      owned.setBlock(Architecture.CNN_V1.newBlock());
+      ModelParameters.load(
+          owned.getBlock(),
+          owned.getNDManager(),
+          org.mniststream.schemas.AvroBytes.copyOf(version.getParameters()));
+      LoadedModel model = LoadedModel.wrap(version, Architecture.CNN_V1, owned);
+      float[] input = model.normalizer().normalizeAll(images, 0, 8);
+      float[] before = reference.predict(input, 8);
+      int arrays = owned.getNDManager().getManagedArrays().size();
+
+      long nanos = model.warmUp(2, 1, 8, LoadedModel.CHUNK + 1);
+
+      assertThat(nanos).isPositive();
+      assertThat(owned.getNDManager().getManagedArrays()).hasSize(arrays);
+      assertThat(model.predict(input, 8)).containsExactly(before);
+      assertThat(owned.getNDManager().getManagedArrays()).hasSize(arrays);
+      reference.close();
+      assertThat(reference.isFreed()).isTrue();
+    }
+  }
+
+  @Test
+  void shouldRefuseAWarmUpBatchSizeBelowOne() throws Exception {
+    try (LoadedModel model =
+        LoadedModel.load(
+            ModelVersions.untrained("mnist", 1, Architecture.MLP_V1, 3), Architecture.MLP_V1)) {
+      assertThatThrownBy(() -> model.warmUp(1, 8, 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(">= 1");
+    }
+  }
 }

@@ -27,6 +27,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.mniststream.app.config.AppSettings;
 import org.mniststream.app.config.ClientConfigs;
 import org.mniststream.app.config.StreamsConfigFactory;
+import org.mniststream.app.config.WarmUpSettings;
 import org.mniststream.app.judge.JudgeApp;
 import org.mniststream.app.models.ModelBootstrap;
 import org.mniststream.app.models.ModelRegistry;
@@ -63,6 +64,7 @@ public final class StreamApp implements AutoCloseable {
 
   private final Properties config;
   private final AppSettings settings;
+  private final WarmUpSettings warmUp;
   private final TopicNames topicNames;
   private final ValueCodecs codecs;
   private final StreamTopics topics;
@@ -82,11 +84,13 @@ public final class StreamApp implements AutoCloseable {
   private HeartbeatPublisher heartbeat;
   private SideApp quality;
   private SideApp judge;
+  private volatile boolean warmingUp;
 
   /** Validates the configuration, loads the trusted keys and opens the HTTP endpoint. */
   public StreamApp(Properties config) {
     this.config = config;
     this.settings = AppSettings.from(config);
+    this.warmUp = WarmUpSettings.from(config);
     // Before any model loads: libtorch reads its thread settings on a thread's first op. One
     // intra-op thread per calling thread; the parallelism comes from the stream threads.
     EngineTuning.apply();
@@ -102,6 +106,11 @@ public final class StreamApp implements AutoCloseable {
             clock);
     registry.pairedPercent(settings.canaryPairedPercent());
     registry.minVersion(settings.minVersion());
+    if (warmUp.warmsModels()) {
+      registry.warmUp(
+          ModelRegistry.ModelWarmUp.forwardPasses(
+              warmUp.modelRounds(), WarmUpSettings.batchSizes(settings.batchSize())));
+    }
     registry.retainParameters(
         settings.retainedVersions(),
         new ModelsTopicLookup(
@@ -202,6 +211,7 @@ public final class StreamApp implements AutoCloseable {
       throw new StartupException(
           e.getMessage() + " (" + AppSettings.STARTUP_MODEL_TIMEOUT_MS + ")", e);
     }
+    warmUpHotPath();
     Topology topology = ClassifierTopology.build(topics, registry, clock, settings, metrics);
     LOG.info("Topology:\n{}", topology.describe());
     KafkaStreams ks = new KafkaStreams(topology, StreamsConfigFactory.streamsConfig(config));
@@ -245,6 +255,43 @@ public final class StreamApp implements AutoCloseable {
         judge = JudgeApp.create(config, meters);
         judge.start();
       }
+    }
+  }
+
+  /**
+   * Before Kafka Streams starts, so that {@code /ready} means warm: synthetic events through the
+   * classifier topology ({@link HotPathWarmUp}). A failure only costs the warm-up.
+   */
+  private void warmUpHotPath() {
+    if (!warmUp.warmsHotPath()) {
+      LOG.info(
+          "Hot-path warm-up off ({}={}, {}={}, {}={})",
+          WarmUpSettings.ENABLED,
+          warmUp.enabled(),
+          WarmUpSettings.EVENTS,
+          warmUp.events(),
+          WarmUpSettings.MAX_MS,
+          warmUp.maxTime().toMillis());
+      return;
+    }
+    warmingUp = true;
+    try {
+      HotPathWarmUp.Result r = HotPathWarmUp.run(config, topics, registry, settings, warmUp, clock);
+      LOG.info(
+          "Hot-path warm-up: {} synthetic events ({} predictions) through the classifier topology"
+              + " in {} ms (at most {}={} or {}={})",
+          r.events(),
+          r.predictions(),
+          r.took().toMillis(),
+          WarmUpSettings.EVENTS,
+          warmUp.events(),
+          WarmUpSettings.MAX_MS,
+          warmUp.maxTime().toMillis());
+    } catch (RuntimeException e) {
+      LOG.warn("Hot-path warm-up failed, starting cold: {}", e.toString());
+      LOG.debug("Cause", e);
+    } finally {
+      warmingUp = false;
     }
   }
 
@@ -321,17 +368,29 @@ public final class StreamApp implements AutoCloseable {
     }
   }
 
-  /** Empty when ready (Kafka Streams running and a model serving), else why not. */
+  /**
+   * Empty when ready (a model serving, the warm-up done and Kafka Streams running), else why not.
+   */
   public Optional<String> notReadyReason() {
     KafkaStreams ks = streams;
-    if (!registry.isReady()) {
-      return Optional.of("no version of " + settings.modelName() + " can serve yet");
+    return notReadyReason(
+        settings.modelName(), registry.isReady(), warmingUp, ks == null ? null : ks.state());
+  }
+
+  /** {@link #notReadyReason()} of these facts; {@code streams} null before Kafka Streams exists. */
+  static Optional<String> notReadyReason(
+      String modelName, boolean modelServes, boolean warmingUp, KafkaStreams.State streams) {
+    if (!modelServes) {
+      return Optional.of("no version of " + modelName + " can serve yet");
     }
-    if (ks == null) {
+    if (warmingUp) {
+      return Optional.of("warming up");
+    }
+    if (streams == null) {
       return Optional.of("starting");
     }
-    if (ks.state() != KafkaStreams.State.RUNNING) {
-      return Optional.of("Kafka Streams is " + ks.state());
+    if (streams != KafkaStreams.State.RUNNING) {
+      return Optional.of("Kafka Streams is " + streams);
     }
     return Optional.empty();
   }

@@ -93,6 +93,7 @@ public final class AppConfig {
       keys.addAll(StreamsConfigFactory.TOPIC_NAME_KEYS);
       keys.addAll(QualitySettings.KEYS);
       keys.addAll(JudgeApp.KEYS);
+      keys.addAll(WarmUpSettings.KEYS);
       keys.addAll(StreamsConfig.configDef().names());
       keys.addAll(ConsumerConfig.configNames());
       keys.addAll(ProducerConfig.configNames());

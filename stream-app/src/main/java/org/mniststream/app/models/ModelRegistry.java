@@ -117,6 +117,7 @@ public final class ModelRegistry implements AutoCloseable {
   private ServingPolicy policy = ServingPolicy.NONE;
   private final Map<Long, List<String>> signers = new HashMap<>();
   private ModelRollout refusedRollout;
+  private volatile ModelWarmUp warmUp = ModelWarmUp.NONE;
 
   /** Where the registry reads back a version whose parameters it let go: the models topic. */
   @FunctionalInterface
@@ -135,6 +136,35 @@ public final class ModelRegistry implements AutoCloseable {
   @FunctionalInterface
   interface SignerLookup {
     Optional<String> signerKeyId(ModelVersion version);
+  }
+
+  /**
+   * What runs on a version after it loads and before any route can reach it: forward passes on
+   * blank batches ({@link LoadedModel#warmUp}), so the first real batches after a start or a swap
+   * do not pay the first-call costs.
+   */
+  @FunctionalInterface
+  public interface ModelWarmUp {
+    ModelWarmUp NONE = model -> {};
+
+    void warm(LoadedModel model);
+
+    /** {@code rounds} passes at each of {@code batchSizes}; {@link #NONE} for no rounds. */
+    static ModelWarmUp forwardPasses(int rounds, int... batchSizes) {
+      if (rounds <= 0) {
+        return NONE;
+      }
+      int[] sizes = batchSizes.clone();
+      return model -> {
+        long nanos = model.warmUp(rounds, sizes);
+        LOG.info(
+            "Model {} warmed up in {} ms: {} rounds at batch sizes {}",
+            model,
+            nanos / 1_000_000,
+            rounds,
+            java.util.Arrays.toString(sizes));
+      };
+    }
   }
 
   /** Thrown on the loader thread when the registry closed while it was loading. */
@@ -244,6 +274,16 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public ModelRegistry minVersion(long floor) {
     policy = policy.withFloor(floor);
+    return this;
+  }
+
+  /**
+   * Runs {@code warmUp} on every version this registry loads, on the loader thread, before the
+   * version can be routed to (a first start, a hot swap, a rollback reloading a version). Call
+   * before the first record.
+   */
+  public ModelRegistry warmUp(ModelWarmUp warmUp) {
+    this.warmUp = java.util.Objects.requireNonNull(warmUp);
     return this;
   }
 
@@ -415,12 +455,21 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
-  /** Verifies and loads, and never hands out a model once the registry is closed. */
+  /**
+   * Verifies, loads and warms up ({@link #warmUp(ModelWarmUp)}), and never hands out a model once
+   * the registry is closed.
+   */
   private LoadedModel load(ModelVersion version) throws ModelRejectedException {
     LoadedModel model = versionLoader.load(version);
     if (closed) {
       model.close();
       throw new ClosedWhileLoading();
+    }
+    try {
+      warmUp.warm(model);
+    } catch (RuntimeException e) {
+      model.close(); // a version that cannot run a forward pass is refused like a failed load
+      throw e;
     }
     return model;
   }

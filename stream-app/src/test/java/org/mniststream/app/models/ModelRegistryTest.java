@@ -438,4 +438,59 @@ class ModelRegistryTest {
     assertThat(registry.acquire()).isEmpty();
     assertThat(registry.status().history()).as("no swap after close").isEmpty();
   }
+
+  @Test
+  void shouldWarmEveryVersionBeforeAnyRouteReachesItAtStartAndAtASwap() {
+    synchronous();
+    List<String> warmed = new CopyOnWriteArrayList<>();
+    registry.warmUp(
+        model -> {
+          boolean routed = registry.routing().models().contains(model);
+          Long serving = registry.isReady() ? registry.routing().active().version() : null;
+          warmed.add("v" + model.version() + " routed=" + routed + " serving=" + serving);
+          assertThat(model.predict(new float[784], 1)).hasSize(10);
+        });
+
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
+
+    assertThat(warmed).containsExactly("v1 routed=false serving=null", "v2 routed=false serving=1");
+    assertThat(registry.routing().active().version()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseAndFreeAVersionWhoseWarmUpFailsAndKeepServingTheOldOne() {
+    synchronous();
+    List<LoadedModel> warmed = new CopyOnWriteArrayList<>();
+    registry.warmUp(
+        model -> {
+          warmed.add(model);
+          if (model.version() == 2) {
+            throw new IllegalStateException("forward pass failed");
+          }
+        });
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.mlp(1));
+
+    registry.onModelRecord(TestModelRecords.key(2), TestModelRecords.mlp(2));
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(registry.status().refused())
+        .singleElement()
+        .satisfies(r -> assertThat(r.toString()).contains("forward pass failed"));
+    assertThat(warmed).hasSize(2);
+    assertThat(warmed.get(1).isFreed()).isTrue();
+    assertThat(warmed.get(0).isFreed()).isFalse();
+  }
+
+  @Test
+  void shouldWarmUpWithForwardPassesAtTheGivenSizes() {
+    synchronous();
+    registry.warmUp(ModelRegistry.ModelWarmUp.forwardPasses(2, 1, 8, 64));
+
+    registry.onModelRecord(TestModelRecords.key(1), TestModelRecords.cnn(1));
+
+    assertThat(registry.routing().active().version()).isEqualTo(1);
+    assertThat(ModelRegistry.ModelWarmUp.forwardPasses(0, 1, 8))
+        .isSameAs(ModelRegistry.ModelWarmUp.NONE);
+  }
 }
