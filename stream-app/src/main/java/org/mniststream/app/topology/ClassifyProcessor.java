@@ -75,6 +75,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
+  private static final Route[] ROUTES = Route.values();
 
   private final ImageValidator validator;
   private final ModelRegistry registry;
@@ -83,7 +84,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
   private final int batchSize;
   private final Duration maxWait;
   private final float reviewThreshold;
-  private static final Route[] ROUTES = Route.values();
   private final ArrayDeque<KeyValue<Long, PendingEvent>> buffer = new ArrayDeque<>();
   private float[] staging = new float[0];
   private ProcessorContext<byte[], SpecificRecord> context;
