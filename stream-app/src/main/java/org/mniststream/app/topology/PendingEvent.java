@@ -36,6 +36,9 @@ public record PendingEvent(
 
   private static final byte FORMAT = 1;
 
+  /** The format byte, four lengths (key, event id, topic, pixels), four longs and two ints. */
+  private static final int FIXED_BYTES = 1 + 4 * Integer.BYTES + 4 * Long.BYTES + 2 * Integer.BYTES;
+
   public Integer labelOrNull() {
     return label < 0 ? null : label;
   }
@@ -64,22 +67,7 @@ public record PendingEvent(
   byte[] toBytes() {
     byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
     byte[] topic = sourceTopic.getBytes(StandardCharsets.UTF_8);
-    int size =
-        1
-            + 4
-            + key.length
-            + 4
-            + id.length
-            + 8
-            + 4
-            + 8
-            + 8
-            + 4
-            + topic.length
-            + 4
-            + 8
-            + 4
-            + pixels.length;
+    int size = FIXED_BYTES + key.length + id.length + topic.length + pixels.length;
     ByteBuffer out = ByteBuffer.allocate(size);
     out.put(FORMAT);
     putBytes(out, key);
@@ -113,7 +101,7 @@ public record PendingEvent(
           in.getInt(),
           in.getLong(),
           getBytes(in));
-    } catch (BufferUnderflowException | IllegalArgumentException e) {
+    } catch (BufferUnderflowException e) {
       throw new UncheckedIOException(
           "corrupt pending event", new IOException("truncated or bad length", e));
     }
