@@ -13,4 +13,20 @@ public final class AvroBytes {
     b.get(out);
     return out;
   }
+
+  /**
+   * The buffer's bytes as an array without a copy when the buffer is exactly its whole backing
+   * array (what Avro's decoders make for a {@code bytes} field of a freshly decoded record), else a
+   * copy as {@link #copyOf}. The result may therefore share memory with the buffer: for callers
+   * that modify neither.
+   */
+  public static byte[] arrayOf(ByteBuffer buffer) {
+    if (buffer.hasArray()
+        && buffer.arrayOffset() == 0
+        && buffer.position() == 0
+        && buffer.limit() == buffer.array().length) {
+      return buffer.array();
+    }
+    return copyOf(buffer);
+  }
 }

@@ -38,7 +38,9 @@ public final class AvroSerde<T extends SpecificRecord>
     this.type = type;
     this.current = current;
     SpecificData model = SpecificData.getForClass(type);
-    this.encoder = new BinaryMessageEncoder<>(model, current);
+    // no copy into a fresh ByteBuffer: encode() copies the thread's reused buffer into the one
+    // array it returns, so each record costs one allocation instead of two
+    this.encoder = new BinaryMessageEncoder<>(model, current, false);
     this.decoder = new BinaryMessageDecoder<>(model, current);
     olderWriterSchemas.forEach(decoder::addSchema);
   }

@@ -54,7 +54,10 @@ public final class ImageValidator {
   /** The outcome for one record. */
   public sealed interface Result permits Valid, Invalid {}
 
-  /** A classifiable event and its image fitted to the validator's side. */
+  /**
+   * A classifiable event and its image fitted to the validator's side; the image may share its
+   * pixel bytes with {@code event.getPixels()}, so modify neither.
+   */
   public record Valid(ImageEvent event, GrayImage image) implements Result {}
 
   /** An unusable record; {@code eventId} is null when the value could not be decoded. */
@@ -94,7 +97,9 @@ public final class ImageValidator {
       return new Invalid(
           DeadLetterReason.INVALID_LABEL, "label must be a digit 0-9, got " + label, id);
     }
-    byte[] pixels = AvroBytes.copyOf(event.getPixels());
+    // no copy (this runs for every event): the image shares the decoded event's bytes, and neither
+    // this class, the fitter nor the classifier modifies them
+    byte[] pixels = AvroBytes.arrayOf(event.getPixels());
     GrayImage image;
     switch (event.getEncoding()) {
       case RAW_GRAY8 -> {

@@ -146,16 +146,26 @@ public final class ClassifierTopology {
   }
 
   /**
-   * In memory, logged, uncached. The changelog is what makes the buffer crash-safe: its writes are
+   * In memory, logged, cached. The changelog is what makes the buffer crash-safe: its writes are
    * part of the EOS transaction that commits the consumed offsets, and it restores the store (which
    * is small: a batch or so of ~1 KB entries) on restart or on another instance after a rebalance.
-   * No cache, so every put and delete is sent in the transaction of the records it belongs to.
+   *
+   * <p>Cached, so that the value of an event put and deleted between two commits (the usual case:
+   * the batch wait is a fraction of {@code commit.interval.ms}) never reaches the changelog: Kafka
+   * Streams flushes the cache into the changelog before it commits the offsets, in the same
+   * transaction, and a put and its delete that meet in the cache leave only the delete. So the
+   * changelog has the value of exactly the events still pending at a commit (or evicted from a full
+   * cache, which writes them early, in the same open transaction), which is all a restore needs: an
+   * event whose prediction commits with its offset has nothing to restore. Each event still costs a
+   * tombstone (the cache of a store without a KTable's flush listener does not look whether the key
+   * was ever logged), but no longer a ~1 KB value as well (docs/BENCHMARKS.md, "End to end through
+   * Kafka").
    */
   private static StoreBuilder<KeyValueStore<Long, PendingEvent>> pendingStore() {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.Long(), PendingEvent.serde())
         .withLoggingEnabled(Map.of())
-        .withCachingDisabled();
+        .withCachingEnabled();
   }
 
   /** Global stores are restored from their source topic, so they must not have a changelog. */

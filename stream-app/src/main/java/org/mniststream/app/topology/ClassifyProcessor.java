@@ -7,9 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -50,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * forwarded and its store entries deleted, again in one transaction. A crash therefore leaves every
  * consumed event either still pending in the (restored) store or with its prediction committed,
  * never both and never neither. {@link #init} rebuilds the in-memory batch from the restored store.
+ * The store is cached ({@link ClassifierTopology}): Kafka Streams flushes the cache into the
+ * changelog before the offsets of a transaction are committed, so the argument holds for what is in
+ * the changelog at each commit; the value of an event put and deleted between two commits never
+ * reaches it (only its tombstone does), and needs not: its prediction and its offset commit
+ * together.
  *
  * <p>A batch is classified when the buffer holds {@code inference.batch.size} events, and by a
  * wall-clock punctuator every {@code inference.batch.max-wait-ms}, so no event waits much longer
@@ -72,6 +75,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
+  private static final Route[] ROUTES = Route.values();
 
   private final ImageValidator validator;
   private final ModelRegistry registry;
@@ -81,6 +85,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
   private final Duration maxWait;
   private final float reviewThreshold;
   private final ArrayDeque<KeyValue<Long, PendingEvent>> buffer = new ArrayDeque<>();
+  private float[] staging = new float[0];
   private ProcessorContext<byte[], SpecificRecord> context;
   private KeyValueStore<Long, PendingEvent> store;
   private long nextSeq;
@@ -209,37 +214,49 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
   private void classify(List<KeyValue<Long, PendingEvent>> batch, Routing routing) {
     int n = batch.size();
     Route[] routes = new Route[n];
-    Map<Route, List<Integer>> groups = new LinkedHashMap<>();
+    // indices of the batch by route, in arrival order (primitive: this runs for every batch)
+    int[][] byRoute = new int[ROUTES.length][];
+    int[] counts = new int[ROUTES.length];
     for (int i = 0; i < n; i++) {
       routes[i] = routing.routeOf(batch.get(i).value.key());
-      groups.computeIfAbsent(routes[i], r -> new ArrayList<>()).add(i);
+      int r = routes[i].ordinal();
+      if (byRoute[r] == null) {
+        byRoute[r] = new int[n];
+      }
+      byRoute[r][counts[r]++] = i;
     }
     float[][] probabilities = new float[n][];
-    groups.forEach((route, indices) -> infer(routing.model(route), batch, indices, probabilities));
+    for (Route route : ROUTES) {
+      int r = route.ordinal();
+      if (counts[r] > 0) {
+        infer(routing.model(route), batch, byRoute[r], counts[r], probabilities);
+      }
+    }
     float[][] shadow = null;
     if (routing.shadow() != null) {
       shadow = new float[n][];
-      List<Integer> all = new ArrayList<>(n);
+      int[] all = new int[n];
       for (int i = 0; i < n; i++) {
-        all.add(i);
+        all[i] = i;
       }
-      infer(routing.shadow(), batch, all, shadow);
+      infer(routing.shadow(), batch, all, n, shadow);
     }
     // The sampled canary events, scored by the active version too: the canary's paired baseline.
     float[][] baseline = null;
-    List<Integer> sampled = new ArrayList<>();
+    int[] sampled = new int[n];
+    int sampledCount = 0;
     for (int i = 0; i < n; i++) {
       if (routes[i] == Route.CANARY && routing.isPaired(batch.get(i).value.eventId())) {
-        sampled.add(i);
+        sampled[sampledCount++] = i;
       }
     }
-    if (!sampled.isEmpty()) {
+    if (sampledCount > 0) {
       baseline = new float[n][];
-      infer(routing.active(), batch, sampled, baseline);
+      infer(routing.active(), batch, sampled, sampledCount, baseline);
     }
     Instant now = clock.instant();
     long nowMicros = micros(now);
-    int[] served = new int[Route.values().length];
+    int[] served = new int[ROUTES.length];
     int shadowServed = 0;
     int reviewed = 0;
     int baselineServed = 0;
@@ -296,7 +313,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
             ClassifierTopology.SHADOW_SINK);
         baselineServed++;
       }
-      store.delete(batch.get(i).key);
+      // put(null), not delete(): a delete reads the old value back and deserializes it, for nothing
+      store.put(batch.get(i).key, null);
     }
     for (Route route : List.of(Route.ACTIVE, Route.CANARY)) {
       if (served[route.ordinal()] > 0) {
@@ -322,15 +340,15 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
   private void infer(
       LoadedModel model,
       List<KeyValue<Long, PendingEvent>> batch,
-      List<Integer> indices,
+      int[] indices,
+      int count,
       float[][] out) {
     InputNormalizer normalizer = model.normalizer();
     int pixels = normalizer.pixelsPerImage();
-    int count = indices.size();
     long start = System.nanoTime();
-    float[] input = new float[count * pixels];
+    float[] input = staging(count * pixels);
     for (int k = 0; k < count; k++) {
-      byte[] image = batch.get(indices.get(k)).value.pixels();
+      byte[] image = batch.get(indices[k]).value.pixels();
       if (image.length != pixels) {
         throw new IllegalStateException(
             model + " expects " + pixels + " pixels, pending events have " + image.length);
@@ -340,7 +358,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
     try {
       float[] probabilities = model.predict(input, count);
       for (int k = 0; k < count; k++) {
-        out[indices.get(k)] =
+        out[indices[k]] =
             Arrays.copyOfRange(
                 probabilities, k * Architecture.CLASSES, (k + 1) * Architecture.CLASSES);
       }
@@ -349,13 +367,25 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
       LOG.warn("Forward pass of {} events on {} failed; retrying one by one", count, model, e);
       for (int k = 0; k < count; k++) {
         try {
-          out[indices.get(k)] =
+          out[indices[k]] =
               model.predict(Arrays.copyOfRange(input, k * pixels, (k + 1) * pixels), 1);
         } catch (RuntimeException single) {
-          LOG.warn("{} cannot classify event {}", model, batch.get(indices.get(k)).value.eventId());
+          LOG.warn("{} cannot classify event {}", model, batch.get(indices[k]).value.eventId());
         }
       }
     }
+  }
+
+  /**
+   * The normalized input of a forward pass, reused from batch to batch (a processor runs on one
+   * stream thread; {@code LoadedModel.predict} copies its input into native memory and keeps no
+   * reference to it). Only its first {@code length} floats are meaningful.
+   */
+  private float[] staging(int length) {
+    if (staging.length < length) {
+      staging = new float[length];
+    }
+    return staging;
   }
 
   private static Prediction prediction(

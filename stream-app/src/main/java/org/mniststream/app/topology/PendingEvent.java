@@ -1,11 +1,9 @@
 package org.mniststream.app.topology;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -38,6 +36,9 @@ public record PendingEvent(
 
   private static final byte FORMAT = 1;
 
+  /** The format byte, four lengths (key, event id, topic, pixels), four longs and two ints. */
+  private static final int FIXED_BYTES = 1 + 4 * Integer.BYTES + 4 * Long.BYTES + 2 * Integer.BYTES;
+
   public Integer labelOrNull() {
     return label < 0 ? null : label;
   }
@@ -57,56 +58,77 @@ public record PendingEvent(
     };
   }
 
+  /**
+   * One exactly sized array, written in place: this runs for every event on the stream thread, so
+   * it avoids a growing stream and the copy out of it. The layout is that of {@code
+   * DataOutputStream} (big-endian, each byte string after its int length), so stores written by
+   * earlier versions still restore.
+   */
   byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + key.length + pixels.length);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FORMAT);
-      writeBytes(out, key);
-      writeBytes(out, eventId.getBytes(StandardCharsets.UTF_8));
-      out.writeLong(eventTime);
-      out.writeInt(label);
-      out.writeLong(receivedAtMicros);
-      out.writeLong(timestamp);
-      writeBytes(out, sourceTopic.getBytes(StandardCharsets.UTF_8));
-      out.writeInt(partition);
-      out.writeLong(offset);
-      writeBytes(out, pixels);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
+    byte[] topic = sourceTopic.getBytes(StandardCharsets.UTF_8);
+    int size = FIXED_BYTES + key.length + id.length + topic.length + pixels.length;
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(FORMAT);
+    putBytes(out, key);
+    putBytes(out, id);
+    out.putLong(eventTime);
+    out.putInt(label);
+    out.putLong(receivedAtMicros);
+    out.putLong(timestamp);
+    putBytes(out, topic);
+    out.putInt(partition);
+    out.putLong(offset);
+    putBytes(out, pixels);
+    return out.array();
   }
 
   static PendingEvent fromBytes(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      byte format = in.readByte();
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      byte format = in.get();
       if (format != FORMAT) {
         throw new IllegalStateException("unknown pending-event format " + format);
       }
       return new PendingEvent(
-          readBytes(in),
-          new String(readBytes(in), StandardCharsets.UTF_8),
-          in.readLong(),
-          in.readInt(),
-          in.readLong(),
-          in.readLong(),
-          new String(readBytes(in), StandardCharsets.UTF_8),
-          in.readInt(),
-          in.readLong(),
-          readBytes(in));
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt pending event", e);
+          getBytes(in),
+          getString(in),
+          in.getLong(),
+          in.getInt(),
+          in.getLong(),
+          in.getLong(),
+          getString(in),
+          in.getInt(),
+          in.getLong(),
+          getBytes(in));
+    } catch (BufferUnderflowException e) {
+      throw new UncheckedIOException(
+          "corrupt pending event", new IOException("truncated or bad length", e));
     }
   }
 
-  private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-    out.writeInt(b.length);
-    out.write(b);
+  private static void putBytes(ByteBuffer out, byte[] b) {
+    out.putInt(b.length);
+    out.put(b);
   }
 
-  private static byte[] readBytes(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readInt()];
-    in.readFully(b);
+  private static byte[] getBytes(ByteBuffer in) {
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    byte[] b = new byte[length];
+    in.get(b);
     return b;
+  }
+
+  private static String getString(ByteBuffer in) {
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+    in.position(in.position() + length);
+    return s;
   }
 }
