@@ -1,5 +1,11 @@
 package org.mniststream.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -170,6 +176,7 @@ final class PeerBench {
       long measuredNanos = System.nanoTime() - warmupEnd;
       long predictionsAtEnd = tracker.snapshot().predictions();
       ProcessStats endStats = ProcessStats.of(app.pid());
+      double meanBatch = side == Side.PRODUCT ? meanBatchSize(o.httpPort) : Double.NaN;
       long expected = sent - source.failed();
       awaitAccounted(tracker, expected, STEADY_DRAIN_TIMEOUT, app, true);
       reportExit(app, contender.label(), index);
@@ -188,7 +195,28 @@ final class PeerBench {
           (predictionsAtEnd - predictionsAtWarmup[0]) / (measuredNanos / 1e9),
           latency.p50(),
           latency.p99(),
-          cpuPerEvent(start, endStats, measured));
+          cpuPerEvent(start, endStats, measured),
+          meanBatch);
+    }
+  }
+
+  /** The product's events per forward pass since it started ({@code /stats}); NaN if unknown. */
+  static double meanBatchSize(int httpPort) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest stats =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/stats"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    try {
+      JsonNode mean =
+          JsonCodec.readTree(http.send(stats, HttpResponse.BodyHandlers.ofString()).body())
+              .get("meanBatchSize");
+      return mean == null || !mean.isNumber() ? Double.NaN : mean.doubleValue();
+    } catch (IOException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
     }
   }
 

@@ -87,7 +87,8 @@ final class SideBySide {
 
   /**
    * One measured run; {@code variant} is empty unless the product ran as a named variant. Latencies
-   * in ms; CPU is whole-process CPU per prediction, ms.
+   * in ms; CPU is whole-process CPU per prediction, ms; {@code meanBatch} is the product's events
+   * per forward pass since it started (NaN for the naive peer, or when it could not be read).
    */
   record Run(
       Side side,
@@ -100,7 +101,8 @@ final class SideBySide {
       double throughput,
       double p50Ms,
       double p99Ms,
-      double cpuMsPerEvent) {
+      double cpuMsPerEvent,
+      double meanBatch) {
 
     /** Every event sent came out, as a prediction or a dead letter (in = out + dead letters). */
     boolean accounted() {
@@ -129,7 +131,13 @@ final class SideBySide {
 
   /** Medians and spreads of one side or variant (runs of one {@link Run#label()}). */
   record Summary(
-      String label, int runs, Spread throughput, Spread p50Ms, Spread p99Ms, Spread cpu) {
+      String label,
+      int runs,
+      Spread throughput,
+      Spread p50Ms,
+      Spread p99Ms,
+      Spread cpu,
+      Spread meanBatch) {
     static Summary of(String label, List<Run> runs) {
       List<Run> own = runs.stream().filter(r -> r.label().equals(label)).toList();
       return new Summary(
@@ -138,7 +146,8 @@ final class SideBySide {
           spread(own, Run::throughput),
           spread(own, Run::p50Ms),
           spread(own, Run::p99Ms),
-          spread(own, Run::cpuMsPerEvent));
+          spread(own, Run::cpuMsPerEvent),
+          spread(own.stream().filter(r -> !Double.isNaN(r.meanBatch())).toList(), Run::meanBatch));
     }
 
     private static Spread spread(List<Run> runs, ToDoubleFunction<Run> figure) {
@@ -173,7 +182,7 @@ final class SideBySide {
     t.append(
         String.format(
             Locale.ROOT,
-            name + " %3s %9s %11s %8s %11s %9s %9s %13s%n",
+            name + " %3s %9s %11s %8s %11s %9s %9s %13s %6s%n",
             "side",
             "run",
             "sent",
@@ -182,12 +191,13 @@ final class SideBySide {
             "events/s",
             "p50 ms",
             "p99 ms",
-            "CPU ms/event"));
+            "CPU ms/event",
+            "batch"));
     for (Run r : runs) {
       t.append(
           String.format(
               Locale.ROOT,
-              name + " %3d %9d %11d %8d %11.0f %9.1f %9.1f %13.3f%s%n",
+              name + " %3d %9d %11d %8d %11.0f %9.1f %9.1f %13.3f %6.1f%s%n",
               r.label(),
               r.index(),
               r.sent(),
@@ -197,6 +207,7 @@ final class SideBySide {
               r.p50Ms(),
               r.p99Ms(),
               r.cpuMsPerEvent(),
+              r.meanBatch(),
               r.accounted() ? "" : unaccounted(r.sent() - r.predictions() - r.deadLetters())));
     }
     t.append(String.format(Locale.ROOT, "median (min-max)%n"));
@@ -207,13 +218,16 @@ final class SideBySide {
       t.append(
           String.format(
               Locale.ROOT,
-              name + " %3d runs   events/s %s   p50 %s ms   p99 %s ms   CPU %s ms/event%n",
+              name + " %3d runs   events/s %s   p50 %s ms   p99 %s ms   CPU %s ms/event%s%n",
               label,
               s.runs(),
               describe(s.throughput(), "%.0f"),
               describe(s.p50Ms(), "%.1f"),
               describe(s.p99Ms(), "%.1f"),
-              describe(s.cpu(), "%.3f")));
+              describe(s.cpu(), "%.3f"),
+              Double.isNaN(s.meanBatch().median())
+                  ? ""
+                  : "   batch " + describe(s.meanBatch(), "%.1f")));
     }
     boolean variants = runs.stream().anyMatch(r -> !r.variant().isEmpty());
     if (!variants && summaries.size() == 2) {

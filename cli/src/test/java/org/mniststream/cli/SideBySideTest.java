@@ -15,7 +15,7 @@ import org.mniststream.cli.SideBySide.Variant;
 
 class SideBySideTest {
   private static Run run(Side side, int i, double throughput, double p99, double cpu) {
-    return new Run(side, "", i, 1000, 1000, 0, 0, throughput, p99 / 2, p99, cpu);
+    return new Run(side, "", i, 1000, 1000, 0, 0, throughput, p99 / 2, p99, cpu, Double.NaN);
   }
 
   private final List<Run> runs =
@@ -70,7 +70,7 @@ class SideBySideTest {
 
   @Test
   void shouldFlagARunThatLostEventsAndLeaveOutRatiosWithOneSide() {
-    Run lossy = new Run(Side.PRODUCT, "", 1, 1000, 990, 0, 5, 900, 5, 10, 0.3);
+    Run lossy = new Run(Side.PRODUCT, "", 1, 1000, 990, 0, 5, 900, 5, 10, 0.3, 2.5);
 
     String table = SideBySide.table(List.of(lossy));
 
@@ -81,7 +81,8 @@ class SideBySideTest {
   }
 
   private static Run variant(String name, int i, double throughput, double p99, double cpu) {
-    return new Run(Side.PRODUCT, name, i, 1000, 1000, 0, 0, throughput, p99 / 2, p99, cpu);
+    return new Run(
+        Side.PRODUCT, name, i, 1000, 1000, 0, 0, throughput, p99 / 2, p99, cpu, cpu * 10);
   }
 
   @Test
@@ -133,6 +134,7 @@ class SideBySideTest {
     assertThat(table)
         .contains("fixed       3 runs   events/s 1000 (1000-1000)   p50 55.0 (50.0-60.0) ms")
         .contains("budget-25   3 runs   events/s 1000 (1000-1000)")
+        .contains("CPU 0.450 (0.400-0.500) ms/event   batch 4.5 (4.0-5.0)")
         .contains("budget-25/fixed   throughput 1.00x   p99 0.64x   CPU per event 0.64x")
         .contains("naive/fixed   throughput 0.50x   p99 9.09x   CPU per event 2.00x")
         .doesNotContain("product/naive");
