@@ -19,13 +19,17 @@ import java.util.function.LongSupplier;
  * can wait {@code slack = (budget - age - (a + b*n)) / (1 + b*r)} longer (the events that arrive
  * meanwhile make the batch dearer, hence the divisor). It is classified now when the buffer is
  * full, when there is no slack left, or when fewer than {@value #ARRIVALS_WORTH_WAITING} more
- * events are expected within the slack. That last rule matters because the processor only gets to
- * look again when its stream thread loops: after a record arrives, or when an idle {@code poll}
- * returns after {@code poll.ms} (100 ms by default); a wall-clock punctuator does not wake a thread
- * blocked in {@code poll}. So at a low rate the buffer is classified at an arrival, before its
- * deadline, rather than at a tick that might come too late; an event's wait is then bounded by the
- * budget unless the rate drops suddenly, and in that case by {@code poll.ms}. Events restored from
- * the changelog (their arrival unknown) are classified at once.
+ * events are expected within the slack; but never, short of a full buffer, while the batch is
+ * smaller than the thread can sustain at the current rate ({@link #smallestSustainableBatch}): on a
+ * slow or overloaded machine the budget gives way to keeping up, since a thread that falls behind
+ * makes every event wait far longer than any budget. The rule on expected arrivals matters because
+ * the processor only gets to look again when its stream thread loops: after a record arrives, or
+ * when an idle {@code poll} returns after {@code poll.ms} (100 ms by default); a wall-clock
+ * punctuator does not wake a thread blocked in {@code poll}. So at a low rate the buffer is
+ * classified at an arrival, before its deadline, rather than at a tick that might come too late; an
+ * event's wait is then bounded by the budget unless the rate drops suddenly, and in that case by
+ * {@code poll.ms}. Events restored from the changelog (their arrival unknown) are classified at
+ * once.
  *
  * <p>What the budget bounds, and what it does not. It bounds the time an event spends in this
  * processor: waiting for its batch and being classified. The end-to-end latency adds the producer's
@@ -49,6 +53,12 @@ final class AdaptiveBatching implements BatchPolicy {
 
   /** Wait for more events only when at least this many are expected before the deadline. */
   static final double ARRIVALS_WORTH_WAITING = 3;
+
+  /**
+   * The share of the thread's time that classifying may take at the current rate: batches are never
+   * made so small that their fixed cost would push it past this, whatever the budget.
+   */
+  static final double MAX_BUSY = 0.7;
 
   /** The punctuator's interval: a tick only helps while the thread loops, so fine is cheap. */
   static final Duration TICK = Duration.ofMillis(1);
@@ -111,8 +121,25 @@ final class AdaptiveBatching implements BatchPolicy {
     if (buffered >= maxBatch || !oldestKnown) {
       return true;
     }
+    double rate = arrivals.perNano(now);
+    if (buffered < smallestSustainableBatch(rate)) {
+      return false;
+    }
     double slack = slackNanos(buffered, now);
-    return slack <= 0 || arrivals.perNano(now) * slack < ARRIVALS_WORTH_WAITING;
+    return slack <= 0 || rate * slack < ARRIVALS_WORTH_WAITING;
+  }
+
+  /**
+   * The smallest batch that keeps the thread's classifying under {@link #MAX_BUSY} of its time at
+   * {@code rate}: {@code rate * (a + b*n) / n <= MAX_BUSY}. Smaller batches would each pay the
+   * fixed cost so often that the thread falls behind, and then every event waits far longer than
+   * any budget; so when the budget would ask for smaller ones, the batch waits to this size
+   * instead. Infinite when even a full batch cannot keep up: then only a full buffer (or a falling
+   * rate) classifies.
+   */
+  double smallestSustainableBatch(double rate) {
+    double spare = MAX_BUSY - rate * cost.perImageNanos();
+    return spare <= 0 ? Double.POSITIVE_INFINITY : rate * cost.fixedNanos() / spare;
   }
 
   /** How much longer {@code buffered} events whose oldest arrived at the oldest can wait. */
@@ -199,11 +226,12 @@ final class AdaptiveBatching implements BatchPolicy {
         }
       }
       if (pairs == 0) {
+        // one size only: no telling the fixed cost from the per-image one, so half each
         for (int i = 0; i < count; i++) {
           scratch[i] = costs[i] / sizes[i];
         }
-        fixed = 0;
-        perImage = median(scratch, count);
+        perImage = median(scratch, count) / 2;
+        fixed = perImage * sizes[0];
         return;
       }
       perImage = Math.max(0, median(slopes, pairs));

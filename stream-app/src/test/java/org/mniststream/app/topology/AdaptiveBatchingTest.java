@@ -143,7 +143,7 @@ class AdaptiveBatchingTest {
 
   @Test
   void shouldWaitLessWhenTheForwardPassIsSlower() {
-    TrueCost slow = new TrueCost(5 * MS, MS); // 10x the per-image cost, 5x the fixed cost
+    TrueCost slow = new TrueCost(3 * MS, 6 * MS / 10); // 6x the per-image cost, 3x the fixed
     Simulation fast = new Simulation(BUDGET, 64, FAST).run(2 * MS, 10_000 * MS, 10_000 * MS);
     Simulation slowSim = new Simulation(BUDGET, 64, slow).run(2 * MS, 10_000 * MS, 10_000 * MS);
 
@@ -152,6 +152,21 @@ class AdaptiveBatchingTest {
     assertThat(slowWait).isLessThan(fastWait - 5 * MS);
     assertThat(slowSim.sizes().getAverage()).isLessThan(fast.sizes().getAverage());
     assertThat(slowSim.worstLatency()).isLessThanOrEqualTo(BUDGET.toNanos());
+  }
+
+  @Test
+  void shouldKeepBatchesLargeEnoughToKeepUpWhenTheBudgetCannotBeMet() {
+    // 10 ms of budget, but a batch costs 5 ms + 0.5 ms an image: at 500 events/s, batches under
+    // 2.5 / (0.7 - 0.25) = 5.6 events would keep the thread more than 70 % busy
+    TrueCost overloaded = new TrueCost(5 * MS, MS / 2);
+    Simulation sim =
+        new Simulation(Duration.ofMillis(10), 64, overloaded).run(2 * MS, 10_000 * MS, 10_000 * MS);
+
+    assertThat(sim.sizes().getMin()).isGreaterThanOrEqualTo(5); // the rate is an estimate
+    double busy =
+        sim.settled().stream().mapToLong(b -> overloaded.of(b.size())).sum()
+            / (sim.settled().stream().mapToInt(Batch::size).sum() * 2.0 * MS);
+    assertThat(busy).isLessThanOrEqualTo(AdaptiveBatching.MAX_BUSY);
   }
 
   private static double meanWait(Simulation sim) {
@@ -210,7 +225,7 @@ class AdaptiveBatchingTest {
   }
 
   @Test
-  void shouldAssumeNoFixedCostWhileEveryBatchHasTheSameSize() {
+  void shouldSplitTheCostHalfAndHalfWhileEveryBatchHasTheSameSize() {
     AdaptiveBatching.CostModel model = new AdaptiveBatching.CostModel(48);
     assertThat(model.predict(1))
         .isEqualTo(
@@ -221,8 +236,8 @@ class AdaptiveBatchingTest {
       model.observe(64, 6_400_000);
     }
 
-    assertThat(model.fixedNanos()).isZero();
-    assertThat(model.perImageNanos()).isEqualTo(100_000);
+    assertThat(model.fixedNanos()).isEqualTo(3_200_000);
+    assertThat(model.perImageNanos()).isEqualTo(50_000);
   }
 
   @Test
