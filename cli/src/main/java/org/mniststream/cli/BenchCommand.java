@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
  * Load generator: produces image events at a fixed rate or flat out against the stream app (a child
  * JVM it starts, on the embedded broker or any cluster), consumes the committed predictions and
  * prints events/s sustained, end-to-end latency percentiles (HdrHistogram, production to arrival),
- * dead letters, and the app's CPU and RSS; optionally as JSON. With {@code --compare naive} or
- * {@code --backlog N} it hands over to {@link PeerBench}: the product against the naive peer, in
- * alternating runs, and the drain of a queued backlog.
+ * dead letters, and the app's CPU and RSS; optionally as JSON. With {@code --compare naive}, {@code
+ * --variant ...} or {@code --backlog N} it hands over to {@link PeerBench}: the product against the
+ * naive peer or variants of the product against each other, in alternating runs, and the drain of a
+ * queued backlog.
  */
 @Command(
     name = "bench",
@@ -113,8 +114,20 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--runs",
       description =
-          "With --compare or --backlog: runs of each side, alternating (default: ${DEFAULT-VALUE}).")
+          "With --compare, --variant or --backlog: runs of each side, alternating (default:"
+              + " ${DEFAULT-VALUE}).")
   int runs = 3;
+
+  @Option(
+      names = "--variant",
+      paramLabel = "NAME[=KEY=VALUE,...]",
+      description =
+          "A configuration of the product, run in turn with the others at --rate (repeatable):"
+              + " its name, then the stream-app settings it changes, after --set's, e.g."
+              + " --variant fixed --variant b25=inference.latency-budget-ms=25. Each run gets fresh"
+              + " topics and a fresh application id; prints each variant's medians over --runs"
+              + " and its ratios to the first variant.")
+  List<String> variants = new ArrayList<>();
 
   @Option(
       names = "--backlog",
@@ -140,9 +153,21 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println("bench: --compare knows one peer, naive; got '" + compare + "'");
       return 2;
     }
-    if ((compare != null || backlog > 0) && (runs < 1 || instances != 1 || swapEverySeconds > 0)) {
+    boolean alternating = compare != null || backlog > 0 || !variants.isEmpty();
+    if (alternating && (runs < 1 || instances != 1 || swapEverySeconds > 0)) {
       System.err.println(
-          "bench: --compare and --backlog need --runs >= 1, one instance and no --swap-every");
+          "bench: --compare, --variant and --backlog need --runs >= 1, one instance and no"
+              + " --swap-every");
+      return 2;
+    }
+    if (!variants.isEmpty() && backlog > 0) {
+      System.err.println("bench: --variant runs at --rate, not with --backlog");
+      return 2;
+    }
+    try {
+      SideBySide.Variant.parseAll(variants);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
       return 2;
     }
     try {
@@ -179,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
             "training the benchmark model");
       }
       StepFailure.requireSuccess(publish(model, bs), "publishing the model");
-      if (compare != null || backlog > 0) {
+      if (alternating) {
         PeerBench peers = new PeerBench(this, work, stack, model, test);
         return backlog > 0 ? peers.backlog() : peers.compareSteady();
       }

@@ -1,5 +1,11 @@
 package org.mniststream.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +27,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.mniststream.cli.SideBySide.Run;
 import org.mniststream.cli.SideBySide.Side;
 import org.mniststream.cli.SideBySide.Spread;
+import org.mniststream.cli.SideBySide.Variant;
 import org.mniststream.cli.naive.NaivePeerLauncher;
 import org.mniststream.cli.naive.NaivePeerMain;
 import org.mniststream.kafka.ChildJvm;
@@ -30,10 +37,11 @@ import org.mniststream.topics.TopicReader;
 import org.mniststream.trainer.data.IdxDataset;
 
 /**
- * {@code bench --compare naive} and {@code bench --backlog N}: the product and (with {@code
- * --compare naive}) the naive peer ({@link org.mniststream.cli.naive.NaivePeerTopology}) measured
- * alternately in one invocation, on one broker, with one model and the same events, so that their
- * ratios hold even where the absolute figures of this shared machine swing from day to day.
+ * {@code bench --compare naive}, {@code bench --variant ...} and {@code bench --backlog N}: the
+ * product (as one or more variants of its settings) and (with {@code --compare naive}) the naive
+ * peer ({@link org.mniststream.cli.naive.NaivePeerTopology}) measured alternately in one
+ * invocation, on one broker, with one model and the same events, so that their ratios hold even
+ * where the absolute figures of this shared machine swing from day to day.
  *
  * <p>Every run gets its own image, prediction and dead-letter topics (and a fresh application id),
  * so no run sees another's records; the prediction topics keep the broker's append time ({@code
@@ -73,17 +81,45 @@ final class PeerBench {
     return o.compare == null ? List.of(Side.PRODUCT) : List.of(Side.PRODUCT, Side.NAIVE);
   }
 
+  /**
+   * Who runs in a steady comparison: the product (once per {@code --variant}, with its settings
+   * after {@code --set}'s), then the naive peer with {@code --compare naive}.
+   */
+  private record Contender(Side side, Variant variant) {
+    String label() {
+      return variant == null ? side.label() : variant.name();
+    }
+
+    List<String> settings() {
+      return variant == null ? List.of() : variant.settings();
+    }
+  }
+
+  private List<Contender> contenders() {
+    List<Contender> contenders = new ArrayList<>();
+    List<Variant> variants = Variant.parseAll(o.variants);
+    if (variants.isEmpty()) {
+      contenders.add(new Contender(Side.PRODUCT, null));
+    }
+    variants.forEach(v -> contenders.add(new Contender(Side.PRODUCT, v)));
+    if (o.compare != null) {
+      contenders.add(new Contender(Side.NAIVE, null));
+    }
+    return contenders;
+  }
+
   /** Alternating runs at {@code --rate}; prints the table; 0 when every event was accounted for. */
   int compareSteady() throws Exception {
     List<Run> runs = new ArrayList<>();
+    List<Contender> contenders = contenders();
     for (int i = 1; i <= o.runs; i++) {
-      for (Side side : sides()) {
-        Run run = steady(side, i);
+      for (Contender contender : contenders) {
+        Run run = steady(contender, i);
         runs.add(run);
         System.out.printf(
             Locale.ROOT,
             "%s run %d: %.0f events/s, p99 %.1f ms, %.3f ms CPU/event%n",
-            side.label(),
+            contender.label(),
             i,
             run.throughput(),
             run.p99Ms(),
@@ -98,15 +134,19 @@ final class PeerBench {
         o.rate == 0 ? "flat out" : String.format(Locale.ROOT, "%.0f events/s", o.rate),
         o.warmupSeconds,
         o.durationSeconds);
+    contenders.stream()
+        .filter(c -> c.variant() != null)
+        .forEach(c -> System.out.printf(Locale.ROOT, "variant %s%n", c.variant().describe()));
     System.out.print(SideBySide.table(runs));
     return runs.stream().allMatch(Run::accounted) ? 0 : 1;
   }
 
-  private Run steady(Side side, int index) throws Exception {
-    String id = "bench-" + side.label() + index + "-" + shortId();
+  private Run steady(Contender contender, int index) throws Exception {
+    Side side = contender.side();
+    String id = "bench-" + contender.label() + index + "-" + shortId();
     TopicNames names = runTopics(id, null);
     createTopics(names);
-    try (ChildJvm app = start(side, id, names);
+    try (ChildJvm app = start(side, contender.settings(), id, names);
         PredictionTracker tracker =
             new PredictionTracker(stack.clientProps(), names.predictions(), names.deadLetters(), id)
                 .start();
@@ -136,15 +176,17 @@ final class PeerBench {
       long measuredNanos = System.nanoTime() - warmupEnd;
       long predictionsAtEnd = tracker.snapshot().predictions();
       ProcessStats endStats = ProcessStats.of(app.pid());
+      double meanBatch = side == Side.PRODUCT ? meanBatchSize(o.httpPort) : Double.NaN;
       long expected = sent - source.failed();
       awaitAccounted(tracker, expected, STEADY_DRAIN_TIMEOUT, app, true);
-      reportExit(app, side, index);
+      reportExit(app, contender.label(), index);
       PredictionTracker.Snapshot s = tracker.snapshot();
       ProcessStats start = atWarmup[0] == null ? endStats : atWarmup[0];
       long measured = Math.max(1, predictionsAtEnd - predictionsAtWarmup[0]);
       BenchCommand.Report.LatencyMs latency = BenchCommand.Report.LatencyMs.of(s.latencyMicros());
       return new Run(
           side,
+          contender.variant() == null ? "" : contender.variant().name(),
           index,
           expected,
           s.predictions(),
@@ -153,7 +195,28 @@ final class PeerBench {
           (predictionsAtEnd - predictionsAtWarmup[0]) / (measuredNanos / 1e9),
           latency.p50(),
           latency.p99(),
-          cpuPerEvent(start, endStats, measured));
+          cpuPerEvent(start, endStats, measured),
+          meanBatch);
+    }
+  }
+
+  /** The product's events per forward pass since it started ({@code /stats}); NaN if unknown. */
+  static double meanBatchSize(int httpPort) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest stats =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/stats"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    try {
+      JsonNode mean =
+          JsonCodec.readTree(http.send(stats, HttpResponse.BodyHandlers.ofString()).body())
+              .get("meanBatchSize");
+      return mean == null || !mean.isNumber() ? Double.NaN : mean.doubleValue();
+    } catch (IOException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
     }
   }
 
@@ -165,12 +228,12 @@ final class PeerBench {
   }
 
   /** An app that died during its run says so, with the end of its log: its figures are partial. */
-  private static void reportExit(ChildJvm app, Side side, int index) {
+  private static void reportExit(ChildJvm app, String label, int index) {
     if (!app.isAlive()) {
       System.out.printf(
           Locale.ROOT,
           "%s run %d: the app exited (code %d) before the end; its log ends:%n%s%n",
-          side.label(),
+          label,
           index,
           app.exitValue(),
           app.logTail(15));
@@ -233,7 +296,7 @@ final class PeerBench {
             new PredictionTracker(
                     stack.clientProps(), names.predictions(), names.deadLetters(), backlogId)
                 .start();
-        ChildJvm app = start(side, id, names)) {
+        ChildJvm app = start(side, List.of(), id, names)) {
       readyAt = System.currentTimeMillis();
       ProcessStats atReady = ProcessStats.of(app.pid());
       Duration limit =
@@ -243,7 +306,7 @@ final class PeerBench {
               : Duration.ofSeconds(120 + queued / 25);
       awaitAccounted(tracker, queued, limit, app, false);
       ProcessStats drained = ProcessStats.of(app.pid());
-      reportExit(app, side, index);
+      reportExit(app, side.label(), index);
       s = tracker.snapshot();
       cpu = cpuPerEvent(atReady, drained, s.predictions());
     }
@@ -381,14 +444,19 @@ final class PeerBench {
     return o.kafka.partitions;
   }
 
-  /** Starts one side on {@code names} with a fresh application id and waits until it is ready. */
-  private ChildJvm start(Side side, String id, TopicNames names) throws InterruptedException {
+  /**
+   * Starts one side on {@code names} with a fresh application id (the product with {@code
+   * variant}'s settings last) and waits until it is ready.
+   */
+  private ChildJvm start(Side side, List<String> variant, String id, TopicNames names)
+      throws InterruptedException {
     List<String> settings = new ArrayList<>();
     settings.add("application.id=mnist-" + id);
     settings.add("processing.guarantee=" + o.guarantee);
     if (side == Side.PRODUCT) {
       names.toProperties().forEach((k, v) -> settings.add(k + "=" + v));
       settings.addAll(o.settings);
+      settings.addAll(variant);
       settings.add("http.advertised-host=127.0.0.1");
       ChildJvm app = stack.startApp(id, o.httpPort, settings, o.appJvmOptions);
       LocalStack.awaitReady(app, o.httpPort, READY_TIMEOUT);

@@ -128,4 +128,25 @@ class BenchCommandTest {
     assertThat(formats.registryUrl())
         .hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(8081));
   }
+
+  @Test
+  void shouldRefuseAMalformedVariantInOneLineBeforeStartingAnything() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.err;
+    int code;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      code =
+          new picocli.CommandLine(new BenchCommand())
+              .execute("--variant", "fixed", "--variant", "b25=inference.latency-budget-ms");
+    } finally {
+      System.setErr(before);
+    }
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(
+            "bench: --variant b25: 'inference.latency-budget-ms' is not key=value"
+                + System.lineSeparator());
+  }
 }

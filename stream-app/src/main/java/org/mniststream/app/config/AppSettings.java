@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -16,6 +17,10 @@ import java.util.Properties;
  * @param modelName {@value #MODEL_NAME}: the model family this app serves
  * @param batchSize {@value #BATCH_SIZE}: most events classified in one forward pass
  * @param batchMaxWait {@value #BATCH_MAX_WAIT_MS}: longest an event waits for its batch to fill
+ * @param latencyBudget {@value #LATENCY_BUDGET_MS}: when set, batches are sized and timed from the
+ *     measured cost of a batch and the arrival rate so that an event's wait plus its batch's
+ *     classification stay within it (with {@value #BATCH_SIZE} as the largest batch, and {@value
+ *     #BATCH_MAX_WAIT_MS} unused); empty = the fixed size and wait
  * @param maxImageSide {@value #IMAGE_MAX_SIDE}: images declaring a larger side are dead-lettered
  * @param httpPort {@value #HTTP_PORT}: port of the operations endpoint; 0 picks a free one
  * @param httpBind {@value #HTTP_BIND}: the address the operations endpoint listens on; loopback by
@@ -50,6 +55,7 @@ public record AppSettings(
     String modelName,
     int batchSize,
     Duration batchMaxWait,
+    Optional<Duration> latencyBudget,
     int maxImageSide,
     int httpPort,
     String httpBind,
@@ -69,6 +75,7 @@ public record AppSettings(
   public static final String MODEL_NAME = "model.name";
   public static final String BATCH_SIZE = "inference.batch.size";
   public static final String BATCH_MAX_WAIT_MS = "inference.batch.max-wait-ms";
+  public static final String LATENCY_BUDGET_MS = "inference.latency-budget-ms";
   public static final String IMAGE_MAX_SIDE = "image.max-side";
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND = "http.bind";
@@ -94,6 +101,11 @@ public record AppSettings(
     require(
         !batchMaxWait.isNegative() && !batchMaxWait.isZero(),
         BATCH_MAX_WAIT_MS + " must be >= 1, got " + batchMaxWait.toMillis());
+    require(
+        latencyBudget.map(b -> b.toMillis() >= 1).orElse(true),
+        LATENCY_BUDGET_MS
+            + " must be >= 1 (or empty), got "
+            + latencyBudget.map(b -> Long.toString(b.toMillis())).orElse(""));
     require(maxImageSide >= 1, IMAGE_MAX_SIDE + " must be >= 1, got " + maxImageSide);
     require(httpPort >= 0 && httpPort <= 65535, HTTP_PORT + " must be 0..65535, got " + httpPort);
     require(
@@ -127,6 +139,9 @@ public record AppSettings(
         get(props, MODEL_NAME).trim(),
         integer(props, BATCH_SIZE),
         Duration.ofMillis(longValue(props, BATCH_MAX_WAIT_MS)),
+        get(props, LATENCY_BUDGET_MS).isBlank()
+            ? Optional.empty()
+            : Optional.of(Duration.ofMillis(longValue(props, LATENCY_BUDGET_MS))),
         integer(props, IMAGE_MAX_SIDE),
         integer(props, HTTP_PORT),
         get(props, HTTP_BIND).trim(),
@@ -153,6 +168,7 @@ public record AppSettings(
     d.put(MODEL_NAME, "mnist");
     d.put(BATCH_SIZE, "64");
     d.put(BATCH_MAX_WAIT_MS, "5");
+    d.put(LATENCY_BUDGET_MS, "");
     d.put(IMAGE_MAX_SIDE, "1024");
     d.put(HTTP_PORT, "8080");
     d.put(HTTP_BIND, "127.0.0.1");

@@ -85,8 +85,7 @@ public final class ClassifierTopology {
                 registry,
                 clock,
                 metrics,
-                settings.batchSize(),
-                settings.batchMaxWait(),
+                BatchPolicy.of(settings, System::nanoTime),
                 (float) settings.reviewConfidenceThreshold()),
         IMAGES_SOURCE);
     topology.addStateStore(pendingStore(), CLASSIFIER);

@@ -2,7 +2,6 @@ package org.mniststream.app.topology;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,10 +53,12 @@ import org.slf4j.LoggerFactory;
  * reaches it (only its tombstone does), and needs not: its prediction and its offset commit
  * together.
  *
- * <p>A batch is classified when the buffer holds {@code inference.batch.size} events, and by a
- * wall-clock punctuator every {@code inference.batch.max-wait-ms}, so no event waits much longer
- * than that. Predictions are forwarded in arrival order with the input key and the input record's
- * timestamp, which keeps order per key.
+ * <p>A batch is classified when its {@link BatchPolicy} says so, after each buffered event and at
+ * each tick of a wall-clock punctuator: by default when the buffer holds {@code
+ * inference.batch.size} events, and every {@code inference.batch.max-wait-ms}, so no event waits
+ * much longer than that; with {@code inference.latency-budget-ms}, as {@link AdaptiveBatching}
+ * decides from the measured cost of a batch and the arrival rate. Predictions are forwarded in
+ * arrival order with the input key and the input record's timestamp, which keeps order per key.
  *
  * <p>Besides, a shadow version scores every event, and the active version scores a sample of the
  * canary's events ({@link Routing#isPaired}, by event id, so a redelivered event is sampled again)
@@ -81,8 +82,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
   private final ModelRegistry registry;
   private final Clock clock;
   private final AppMetrics metrics;
-  private final int batchSize;
-  private final Duration maxWait;
+  private final BatchPolicy batching;
   private final float reviewThreshold;
   private final ArrayDeque<KeyValue<Long, PendingEvent>> buffer = new ArrayDeque<>();
   private float[] staging = new float[0];
@@ -96,15 +96,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
       ModelRegistry registry,
       Clock clock,
       AppMetrics metrics,
-      int batchSize,
-      Duration maxWait,
+      BatchPolicy batching,
       float reviewThreshold) {
     this.validator = validator;
     this.registry = registry;
     this.clock = clock;
     this.metrics = metrics;
-    this.batchSize = batchSize;
-    this.maxWait = maxWait;
+    this.batching = batching;
     this.reviewThreshold = reviewThreshold;
   }
 
@@ -126,7 +124,14 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
           context.taskId(),
           buffer.size());
     }
-    context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    context.schedule(
+        batching.tick(),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          if (batching.ticked(buffer.size())) {
+            flush();
+          }
+        });
   }
 
   @Override
@@ -174,7 +179,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
     long seq = nextSeq++;
     store.put(seq, pending);
     buffer.addLast(KeyValue.pair(seq, pending));
-    if (buffer.size() >= batchSize) {
+    if (batching.arrived(buffer.size())) {
       flush();
     }
   }
@@ -202,11 +207,14 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Speci
       }
       waitingForModel = false;
       try (ModelLease held = lease.get()) {
+        int batchSize = batching.maxBatch();
         List<KeyValue<Long, PendingEvent>> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize && !buffer.isEmpty()) {
           batch.add(buffer.pollFirst());
         }
+        long start = System.nanoTime();
         classify(batch, held.routing());
+        batching.classified(batch.size(), System.nanoTime() - start);
       }
     }
   }

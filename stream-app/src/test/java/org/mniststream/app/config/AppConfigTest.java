@@ -170,6 +170,26 @@ class AppConfigTest {
   }
 
   @Test
+  void shouldBatchByFixedSizeAndWaitUnlessALatencyBudgetIsSet() {
+    Properties budget = new Properties();
+    budget.setProperty("inference.latency-budget-ms", " 25 ");
+    Properties zero = new Properties();
+    zero.setProperty("inference.latency-budget-ms", "0");
+    Properties notANumber = new Properties();
+    notANumber.setProperty("inference.latency-budget-ms", "soon");
+
+    assertThat(AppSettings.from(new Properties()).latencyBudget()).isEmpty();
+    assertThat(AppSettings.from(budget).latencyBudget()).contains(Duration.ofMillis(25));
+    assertThatThrownBy(() -> AppSettings.from(zero))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("inference.latency-budget-ms must be >= 1 (or empty), got 0");
+    assertThatThrownBy(() -> AppSettings.from(notANumber))
+        .hasMessage("inference.latency-budget-ms must be an integer, got 'soon'");
+    assertThat(AppConfig.fromEnvironment(Map.of("MNIST_INFERENCE_LATENCY_BUDGET_MS", "10")))
+        .containsEntry("inference.latency-budget-ms", "10");
+  }
+
+  @Test
   void shouldRefuseAMissingConfigFile() {
     assertThatThrownBy(() -> AppConfig.load(Optional.of(dir.resolve("nope")), Map.of(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
