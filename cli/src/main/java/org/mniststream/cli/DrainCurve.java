@@ -58,13 +58,29 @@ record DrainCurve(long records, long firstMillis, long lastMillis, List<Long> pe
   String describe() {
     return String.format(
         Locale.ROOT,
-        "%d records in %.1f s: %.0f events/s; first %d s at %.0f %% of the rate after them;"
-            + " per second: %s",
+        "%d records in %.1f s: %.0f events/s; %s; per second: %s",
         records,
         (lastMillis - firstMillis) / 1000.0,
         ratePerSecond(),
-        COLD_SECONDS,
-        100 * coldStartFraction(),
+        coldStartText(),
         perSecond);
+  }
+
+  /** The cold-start figure in words: a drain too short for it says so instead of "NaN %". */
+  String coldStartText() {
+    double fraction = coldStartFraction();
+    return Double.isNaN(fraction)
+        ? "drained before the first " + COLD_SECONDS + " s were over (no cold-start figure)"
+        : String.format(
+            Locale.ROOT,
+            "first %d s at %.0f %% of the rate after them",
+            COLD_SECONDS,
+            100 * fraction);
+  }
+
+  /** The cold-start percentage for a table column, or "-" for a drain too short for it. */
+  String coldStartColumn() {
+    double fraction = coldStartFraction();
+    return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.0f", 100 * fraction);
   }
 }

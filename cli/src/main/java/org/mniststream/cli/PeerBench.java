@@ -364,13 +364,13 @@ final class PeerBench {
       t.append(
           String.format(
               Locale.ROOT,
-              "%-8s %3d %11d %8d %10.0f %14.0f %13.3f%s%n",
+              "%-8s %3d %11d %8d %10.0f %14s %13.3f%s%n",
               r.side().label(),
               r.index(),
               r.predictions(),
               r.deadLetters(),
               r.curve().ratePerSecond(),
-              100 * r.curve().coldStartFraction(),
+              r.curve().coldStartColumn(),
               r.cpuMsPerEvent(),
               r.accounted()
                   ? ""

@@ -48,6 +48,10 @@ class DrainCurveTest {
     DrainCurve curve = DrainCurve.of(times(0, 1000, 1000, 1000));
 
     assertThat(curve.coldStartFraction()).isNaN();
+    assertThat(curve.coldStartColumn()).isEqualTo("-");
+    assertThat(curve.describe())
+        .contains("drained before the first 5 s were over")
+        .doesNotContain("NaN");
     assertThat(DrainCurve.of(new long[0]).ratePerSecond()).isNaN();
     assertThat(DrainCurve.of(new long[] {42}).ratePerSecond()).isNaN();
   }
